@@ -1,0 +1,118 @@
+//! An exact distribution of whole-second latencies: counts per distinct value. Quantiles use
+//! linear interpolation between the two nearest ranks — the same definition as polars'
+//! `QuantileMethod::Linear`, so the terminal summary and the polars latency tables agree.
+
+use std::collections::BTreeMap;
+
+/// Exact histogram of integer values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Histogram {
+    counts: BTreeMap<i64, u64>,
+    n: u64,
+    sum: i128,
+}
+
+impl Histogram {
+    /// Adds one value.
+    #[inline]
+    pub fn record(&mut self, v: i64) {
+        *self.counts.entry(v).or_insert(0) += 1;
+        self.n += 1;
+        self.sum += v as i128;
+    }
+
+    /// Adds every value of another histogram.
+    pub fn merge(&mut self, other: &Histogram) {
+        for (&v, &c) in &other.counts {
+            *self.counts.entry(v).or_insert(0) += c;
+        }
+        self.n += other.n;
+        self.sum += other.sum;
+    }
+
+    /// Number of values.
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    /// Mean, or None when empty.
+    pub fn mean(&self) -> Option<f64> {
+        (self.n > 0).then(|| self.sum as f64 / self.n as f64)
+    }
+
+    /// Largest value.
+    pub fn max(&self) -> Option<i64> {
+        self.counts.keys().next_back().copied()
+    }
+
+    /// Smallest value.
+    pub fn min(&self) -> Option<i64> {
+        self.counts.keys().next().copied()
+    }
+
+    /// The value at 0-based rank `k` in sorted order.
+    fn at_rank(&self, k: u64) -> Option<i64> {
+        let mut seen = 0;
+        for (&v, &c) in &self.counts {
+            seen += c;
+            if k < seen {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// Quantile q ∈ [0, 1] with linear interpolation (rank q·(n−1)).
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        if self.n == 0 {
+            return None;
+        }
+        let pos = q.clamp(0.0, 1.0) * (self.n - 1) as f64;
+        let lo = pos.floor() as u64;
+        let hi = pos.ceil() as u64;
+        let a = self.at_rank(lo)? as f64;
+        let b = self.at_rank(hi)? as f64;
+        Some(a + (b - a) * (pos - lo as f64))
+    }
+
+    /// Share of values ≤ x.
+    pub fn share_at_most(&self, x: i64) -> Option<f64> {
+        if self.n == 0 {
+            return None;
+        }
+        let c: u64 = self.counts.range(..=x).map(|(_, c)| *c).sum();
+        Some(c as f64 / self.n as f64)
+    }
+
+    /// The (value, count) pairs in order.
+    pub fn iter(&self) -> impl Iterator<Item = (i64, u64)> + '_ {
+        self.counts.iter().map(|(v, c)| (*v, *c))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate_linearly_like_polars() {
+        let mut h = Histogram::default();
+        for v in [1, 2, 3, 4] {
+            h.record(v);
+        }
+        assert_eq!(h.quantile(0.5), Some(2.5));
+        assert_eq!(h.quantile(0.0), Some(1.0));
+        assert_eq!(h.quantile(1.0), Some(4.0));
+        assert_eq!(h.quantile(0.9), Some(3.7));
+        assert_eq!(h.mean(), Some(2.5));
+        assert_eq!(h.max(), Some(4));
+        assert_eq!(h.share_at_most(2), Some(0.5));
+    }
+
+    #[test]
+    fn empty_histogram_has_no_quantiles() {
+        let h = Histogram::default();
+        assert_eq!(h.quantile(0.5), None);
+        assert_eq!(h.mean(), None);
+    }
+}

@@ -1,0 +1,80 @@
+//! The `consult-sim` binary on bundled scenarios: exit codes, outputs and determinism (D4).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_consult-sim"))
+}
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("consult-sim-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn run_quickstart(seed: u64, out: &Path) -> String {
+    let o = bin()
+        .args(["run", "--quiet", "--seed", &seed.to_string(), "--out"])
+        .arg(out)
+        .arg(repo("scenarios/quickstart.yaml"))
+        .output()
+        .expect("the binary runs");
+    assert!(o.status.success(), "run failed: {}", String::from_utf8_lossy(&o.stderr));
+    std::fs::read_to_string(out.join("summary.md")).expect("summary.md written")
+}
+
+#[test]
+fn d4_same_seed_gives_identical_outputs_and_another_seed_differs() {
+    let a = run_quickstart(7, &tmpdir("a"));
+    let b = run_quickstart(7, &tmpdir("b"));
+    let c = run_quickstart(8, &tmpdir("c"));
+    assert_eq!(a, b, "same scenario and seed must give byte-identical outputs");
+    assert_ne!(a, c, "another seed must give other outputs");
+}
+
+#[test]
+fn run_prints_the_summary_table() {
+    let out = tmpdir("summary");
+    let o = bin().args(["run", "--out"]).arg(&out).arg(repo("scenarios/quickstart.yaml")).output().expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    for needle in ["waiting entries", "assignment p90", "service level", "rooms/s", "events/s", "censored"] {
+        assert!(stdout.contains(needle), "summary lacks `{needle}`:\n{stdout}");
+    }
+}
+
+#[test]
+fn validate_accepts_bundled_scenarios_and_rejects_a_bad_one() {
+    let o = bin().arg("validate").arg(repo("scenarios/quickstart.yaml")).output().expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dir = tmpdir("bad");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "name: x\nstart: 2026-11-23\nhorizon: 1d\nsettigns: {}\n").unwrap();
+    let o = bin().arg("validate").arg(&bad).output().expect("runs");
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("bad.yaml:4:"), "error names file and line: {err}");
+    assert!(err.contains("settigns"), "{err}");
+}
+
+#[test]
+fn schema_is_json_and_describes_scenarios() {
+    let o = bin().arg("schema").output().expect("runs");
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert!(v["properties"]["settings"].is_object(), "{v}");
+    assert!(v["properties"]["workload"].is_object());
+}
+
+#[test]
+fn completions_are_printed() {
+    let o = bin().args(["completions", "bash"]).output().expect("runs");
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("consult-sim"));
+}

@@ -1,0 +1,4 @@
+//! Integration tests: one binary with one module per behaviour (faster to link than one binary
+//! per file).
+
+mod cli;
