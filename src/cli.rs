@@ -40,6 +40,12 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Run scenarios (folders mean every *.yaml under them) in parallel and check their
+    /// `expect:` sections; exits non-zero on any failure.
+    Check {
+        /// Scenario files or folders (default: scenarios/).
+        paths: Vec<PathBuf>,
+    },
     /// Check a scenario file without running it.
     Validate {
         /// Scenario files.
@@ -60,6 +66,22 @@ pub fn main_with(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Run { scenario, seed, out, no_invariants, quiet } => {
             cmd_run(&scenario, seed, out, no_invariants, quiet)
+        }
+        Command::Check { paths } => {
+            let paths = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths };
+            let results = crate::check::runner::check_all(&paths);
+            println!("{}", crate::check::runner::table(&results));
+            let failed: Vec<_> = results.iter().filter(|r| !r.passed()).collect();
+            for r in &failed {
+                eprint!("{}", r.failures());
+            }
+            println!(
+                "{} scenario files, {} passed, {} failed",
+                results.len(),
+                results.len() - failed.len(),
+                failed.len()
+            );
+            Ok(if failed.is_empty() { 0 } else { 1 })
         }
         Command::Validate { scenarios } => {
             let mut bad = 0;

@@ -1,10 +1,10 @@
 //! One scenario run end to end: scenario → engine → workload → simulation → statistics.
 //! The `run` command and the tests call this; it does no I/O besides what its caller asks for.
 
-use crate::engine::{ConfigError, Engine};
+use crate::engine::{ConfigError, Engine, RoomId};
 use crate::scenario::Scenario;
 use crate::sim::workload::Generator;
-use crate::sim::{self, RunCounters, RunOptions, SimError};
+use crate::sim::{self, Observer, RunCounters, RunOptions, SimError};
 use crate::stats::{RoomSink, Stats, Summary};
 
 /// Why a run failed.
@@ -68,18 +68,34 @@ impl Default for RunSettings {
 
 /// Runs a scenario with a per-room sink.
 pub fn run_with_sink<S: RoomSink>(sc: &Scenario, opts: RunSettings, sink: S) -> Result<RunOutput<S>, RunError> {
+    run_observed(sc, opts, sink, |_| Ok(())).map(|(o, ())| o)
+}
+
+/// Runs a scenario with a per-room sink and one more observer, built once the workload knows the
+/// scripted room labels (`make(room label → id)`).
+pub fn run_observed<S: RoomSink, O: Observer>(
+    sc: &Scenario,
+    opts: RunSettings,
+    sink: S,
+    make: impl FnOnce(&dyn Fn(&str) -> Option<RoomId>) -> Result<O, String>,
+) -> Result<(RunOutput<S>, O), RunError> {
     let seed = opts.seed.unwrap_or(sc.file.seed);
     let path = sc.path.clone();
     let mut engine = Engine::new(sc.engine_config()).map_err(|err| RunError::Config { path: path.clone(), err })?;
     let mut workload =
         Generator::new(sc, &engine, seed).map_err(|message| RunError::Workload { path: path.clone(), message })?;
+    let labels = workload.room_labels.clone();
+    let ids = move |l: &str| labels.iter().position(|x| x == l).map(|i| RoomId(i as u64 + 1));
+    let extra = make(&ids).map_err(|message| RunError::Workload { path: path.clone(), message })?;
     let start = sc.start();
-    let mut stats = Stats::with_sink(start + sc.file.warm_up.secs(), sc.file.service_level.secs(), sink);
+    let stats = Stats::with_sink(start + sc.file.warm_up.secs(), sc.file.service_level.secs(), sink);
+    let mut observers = (stats, extra);
     let options = RunOptions { start, end: sc.end(), check_invariants: opts.check_invariants, seed, strict: false };
     let counters =
-        sim::run(&mut engine, &mut workload, &mut stats, &options).map_err(|err| RunError::Sim { path, err })?;
+        sim::run(&mut engine, &mut workload, &mut observers, &options).map_err(|err| RunError::Sim { path, err })?;
+    let (stats, extra) = observers;
     let summary = Summary::build(&sc.file.name, seed, &stats);
-    Ok(RunOutput { stats, counters, summary, seed, engine })
+    Ok((RunOutput { stats, counters, summary, seed, engine }, extra))
 }
 
 /// Runs a scenario.

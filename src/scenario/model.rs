@@ -80,8 +80,7 @@ pub struct ScenarioFile {
     pub report: ReportSpec,
     /// Checks run by `consult-sim check` and `cargo test`.
     #[serde(default)]
-    #[schemars(with = "Vec<serde_json::Value>")]
-    pub expect: Vec<serde_yaml::Value>,
+    pub expect: Vec<crate::check::Expectation>,
     /// Named overrides for what-if comparisons.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, serde_json::Value>")]

@@ -21,7 +21,9 @@
 //! Determinism: a draw is a pure function of the generator's state. How many words of the
 //! generator a draw consumes depends on the family (`constant` none, `uniform` one,
 //! `exponential`, `lognormal` and `gamma` usually one or two — they use rejection or ziggurat
-//! methods), which is why each concern has its own stream (see [`super::rng`]).
+//! methods), which is why each concern has its own stream (see [`super::rng`]). The samplers
+//! call `ln`/`exp` from the platform's math library, so bit-identical draws are guaranteed for
+//! the same target and toolchain; across operating systems a last-bit difference is possible.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

@@ -53,6 +53,9 @@ pub trait Workload {
 pub trait Observer {
     /// Before the first event.
     fn start(&mut self, _at: Time, _engine: &Engine) {}
+    /// Before each engine event is handled (the state still excludes it).
+    #[inline]
+    fn before(&mut self, _at: Time, _engine: &Engine) {}
     /// After each handled event.
     fn observe(
         &mut self,
@@ -71,6 +74,11 @@ impl<A: Observer, B: Observer> Observer for (A, B) {
     fn start(&mut self, at: Time, engine: &Engine) {
         self.0.start(at, engine);
         self.1.start(at, engine);
+    }
+    #[inline]
+    fn before(&mut self, at: Time, engine: &Engine) {
+        self.0.before(at, engine);
+        self.1.before(at, engine);
     }
     fn observe(
         &mut self,
@@ -172,6 +180,7 @@ pub fn run<W: Workload, O: Observer>(
                     continue;
                 }
                 let event = workload.resolve(event, engine);
+                observer.before(at, engine);
                 let outcome = engine.handle(at, &event);
                 counters.events += 1;
                 if !matches!(event, Event::Timer(_)) {
