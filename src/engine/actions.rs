@@ -82,6 +82,9 @@ impl Engine {
         }
         for (i, &id) in rooms.iter().enumerate() {
             let room = self.room_or_reject(id, "A14")?;
+            if room.state.is_terminal() {
+                return Err(reject("S3.34", "the room has ended", Some(id)));
+            }
             if room.state != RoomState::Waiting {
                 return Err(reject("A14", "only Waiting rooms can be picked", Some(id)));
             }
@@ -145,18 +148,23 @@ impl Engine {
         };
         let act = self.account_or_reject(actor, "T1")?;
         self.check_candidate(to, Some(owner), "T2")?;
+        // T1: Admin, or a Manager for rooms they can see, to their own accounts (OPEN-59).
+        let as_manager =
+            act.role.is_manager_or_admin() && self.can_see(actor, Owner::Account(owner)) && self.manages(actor, to);
         if actor == owner {
-            // T2, OPEN-60: from the chat screen, the same group — same responsible manager, or that manager.
+            // T2, OPEN-60: from the chat screen, the same group — same responsible manager, or that
+            // manager. An owner who is also an Admin or Manager may act as one (T1, V9).
             let group = self.accounts[owner.idx()].responsible_manager;
             let target = &self.accounts[to.idx()];
-            if !(target.responsible_manager == group || group == Some(to)) {
+            let same_group = target.responsible_manager == group || group == Some(to);
+            if !same_group && !as_manager {
                 return Err(reject("T2", "an owner transfers only within the same group (OPEN-60)", Some(id)));
             }
         } else {
             if !act.role.is_manager_or_admin() {
                 return Err(reject("T1", "only the owner, an Admin or a Manager changes the agent", Some(id)));
             }
-            if !self.can_see(actor, Owner::Account(owner)) || !self.manages(actor, to) {
+            if !as_manager {
                 return Err(reject("T2", "a manager transfers only among their own accounts (OPEN-59)", Some(id)));
             }
         }

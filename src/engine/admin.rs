@@ -71,10 +71,10 @@ impl Engine {
     /// E2: account changes by the Admin.
     pub(super) fn on_account_change(&mut self, a: AccountId, patch: &AccountPatch) -> Result<(), Rejection> {
         self.account_or_reject(a, "E2")?;
-        if let Some(role) = patch.role {
-            if (role == Role::Admin) != (a == self.admin) {
-                return Err(reject("E2", "exactly one Admin exists; roles cannot move it", None));
-            }
+        if let Some(role) = patch.role
+            && (role == Role::Admin) != (a == self.admin)
+        {
+            return Err(reject("E2", "exactly one Admin exists; roles cannot move it", None));
         }
         if let Some(m) = patch.responsible_manager {
             let ok = self.accounts.get(m.idx()).is_some_and(|x| x.role.is_manager_or_admin());
@@ -110,6 +110,9 @@ impl Engine {
 
     /// Adds a new account (SIM2 `AccountChange` with a new account). Returns its id.
     pub fn add_account(&mut self, spec: &super::AccountSpec) -> Result<AccountId, Rejection> {
+        // Like `handle` and `start`: effects replace those of the previous call, so the caller
+        // reads exactly this call's timers (a batch may be due, B3) from `effects()`.
+        self.out.clear();
         if spec.role == Role::Admin {
             return Err(reject("E2", "exactly one Admin exists", None));
         }
@@ -206,6 +209,9 @@ impl Engine {
         if !s.intake.during_break.yes() {
             general_mask |= reason::BREAK; // A1.5
         }
+        // A5, OPEN-38: the round-robin pointer is site-wide and moves only on sequential
+        // assignments; rebuilding the pools for a settings change must not reset it.
+        let rr_pointer = self.pools.rr_pointer;
         self.pools = Pools::build(&PoolSpec {
             method: s.distribution.auto_method(),
             general_mask,
@@ -215,6 +221,7 @@ impl Engine {
             by_category: &self.designated_category,
             by_channel: &self.designated_channel,
         });
+        self.pools.rr_pointer = rr_pointer;
         let pending = self.pending_batch;
         for i in 0..self.accounts.len() {
             self.update_account(AccountId(i as u32));

@@ -31,7 +31,7 @@ impl Engine {
     }
 
     /// B4: `period_start + delay` of the current working period.
-    fn gate_time(&self) -> Time {
+    pub(crate) fn gate_time(&self) -> Time {
         self.working.from.saturating_add(self.settings.backlog.start_delay_min.0 as i64 * MINUTE)
     }
 

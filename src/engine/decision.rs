@@ -109,25 +109,37 @@ impl Engine {
         if let Some(r) = self.rooms.get_mut(&id) {
             r.request_at = Some(now);
         }
+        let mark = self.out.len();
         let decision = self.decide(id, profile, false);
         match decision {
-            Decision::Assign(a) => {
-                self.out.push(Effect::StateChanged { room: id, from: None, to: RoomState::Waiting });
-                self.assign(id, a, AssignPath::Immediate, None);
-            }
-            Decision::Wait { code, reasons, hold } => {
-                self.out.push(Effect::StateChanged { room: id, from: None, to: RoomState::Waiting });
-                self.enter_waiting(id, code, reasons, hold);
-            }
+            Decision::Assign(a) => self.assign(id, a, AssignPath::Immediate, None),
+            Decision::Wait { code, reasons, hold } => self.enter_waiting(id, code, reasons, hold),
             Decision::Reject(cause) => {
                 // S3.07: terminal at once in the engine-only state Rejected (OPEN-22).
-                self.out.push(Effect::StateChanged { room: id, from: None, to: RoomState::Waiting });
                 self.set_state(id, RoomState::Rejected);
                 self.reject_request(id, cause);
                 self.forget_open_room(id);
+                self.closed.push_back((now, id)); // dropped after the retention time, like closed rooms
             }
         }
+        self.report_creation(mark, id);
         Ok(())
+    }
+
+    /// S3.02, S3.07: a room created without chatbot is reported once, from nothing to the state A2
+    /// gave it (Received, Waiting or Rejected), ahead of the decision's other effects. The
+    /// provisional Waiting state it had while A2 ran is never reported: a rejected room "never
+    /// went to Waiting" (S1), and an assigned one did not either.
+    fn report_creation(&mut self, mark: usize, id: RoomId) {
+        let first = self.out[mark..].iter().position(|e| matches!(e, Effect::StateChanged { room, .. } if *room == id));
+        let to = match first {
+            Some(i) => match self.out.remove(mark + i) {
+                Effect::StateChanged { to, .. } => to,
+                _ => unreachable!("position matched a state change"),
+            },
+            None => RoomState::Waiting, // the decision left it in Waiting (S3.05)
+        };
+        self.out.insert(mark, Effect::StateChanged { room: id, from: None, to });
     }
 
     /// S3.04–S3.06: the chatbot's "Connect to agent" hotkey.

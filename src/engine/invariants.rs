@@ -83,6 +83,15 @@ pub fn check_event(engine: &Engine, event: &Event, effects: &[Effect]) -> Result
                             "automatic assignment outside working time".into(),
                         ));
                     }
+                    if path == AssignPath::Batch && at < engine.gate_time() {
+                        return Err(v(
+                            "I4",
+                            "B4",
+                            Some(room),
+                            at,
+                            "batch assignment inside the backlog start delay".into(),
+                        ));
+                    }
                     if r.profile_hold {
                         return Err(v(
                             "I6",
@@ -126,12 +135,10 @@ pub fn check_event(engine: &Engine, event: &Event, effects: &[Effect]) -> Result
                     return Err(v("I14", "B11", Some(room), at, "a customer message produced an assignment".into()));
                 }
             }
-            Effect::Closed { room, close_type, .. } => {
-                if matches!(close_type, CloseType::Auto(AutoClose::NoReply | AutoClose::AgentDelay))
-                    && engine.room(room).is_some_and(|r| r.closed_while_held)
-                {
-                    return Err(v("I11", "C9", Some(room), at, "a held room was auto-closed".into()));
-                }
+            Effect::Closed {
+                room, close_type: CloseType::Auto(AutoClose::NoReply | AutoClose::AgentDelay), ..
+            } if engine.room(room).is_some_and(|r| r.closed_while_held) => {
+                return Err(v("I11", "C9", Some(room), at, "a held room was auto-closed".into()));
             }
             _ => {}
         }

@@ -28,7 +28,13 @@ pub mod invariants;
 pub mod room;
 pub mod settings;
 pub mod time;
+pub mod transfer;
 pub mod waiting;
+
+#[cfg(test)]
+mod testkit;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -381,6 +387,15 @@ impl Engine {
             return Err(reject("D1", "event time is earlier than the engine's current time", event.room()));
         }
         self.advance(at);
+        // S3.34: an ended room takes no room event but a block (S3.31) and category or
+        // customer-info changes (S3.32, S3.33; those events name no single room). Timers of ended
+        // rooms are discarded by their handlers, not rejected.
+        if let Some(id) = event.room()
+            && !matches!(event, Event::RoomCreated { .. } | Event::ManagerBlock { .. } | Event::Timer(_))
+            && self.rooms.get(&id).is_some_and(|r| r.state.is_terminal())
+        {
+            return Err(reject("S3.34", "the room has ended; a customer writing again starts a new room", Some(id)));
+        }
         match event {
             Event::RoomCreated { room, customer, channel, category, profile } => {
                 self.on_room_created(*room, *customer, *channel, *category, *profile)

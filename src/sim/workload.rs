@@ -429,7 +429,11 @@ impl Generator {
             return;
         }
         let room = self.new_room_id();
-        let channel = self.channel_mix.as_ref().map(|c| *c.sample(&mut self.rng.mix)).unwrap_or(ChannelId(0));
+        let channel = match &self.channel_mix {
+            Some(c) if c.items().len() > 1 => *c.sample(&mut self.rng.mix),
+            Some(c) => c.items().first().copied().unwrap_or(ChannelId(0)),
+            None => ChannelId(0),
+        };
         let category = self.category_mix.as_ref().map(|c| *c.sample(&mut self.rng.mix));
         let profile = self.profile_outcome();
         // A generated customer is new for each room; customer id = room id.
@@ -441,7 +445,8 @@ impl Generator {
     }
 
     fn profile_outcome(&mut self) -> ProfileOutcome {
-        let p = self.spec.profile_entered.unwrap_or(1.0);
+        // Without a profile share every customer enters the profile: no draw is needed.
+        let Some(p) = self.spec.profile_entered else { return ProfileOutcome::Entered };
         if bernoulli(&mut self.rng.profile, p) { ProfileOutcome::Entered } else { ProfileOutcome::NotEntered }
     }
 

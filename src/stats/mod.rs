@@ -121,6 +121,7 @@ pub struct Stats<S: RoomSink = ()> {
     /// Service-level target, seconds.
     pub sl_target: i64,
     last_t: Time,
+    start: Time,
     end: Time,
     /// Time-weighted count per open state (OPEN_STATES order).
     pub states: [TimeWeighted; 4],
@@ -172,6 +173,7 @@ impl<S: RoomSink> Stats<S> {
             from,
             sl_target,
             last_t: from,
+            start: Time::MIN,
             end: from,
             states: Default::default(),
             waiting_by_code: Default::default(),
@@ -214,6 +216,13 @@ impl<S: RoomSink> Stats<S> {
         }
     }
 
+    /// Whether a room counts (created in the measurement window). Without a warm-up every room
+    /// counts and the lookup is skipped (the hot path of a run).
+    #[inline]
+    fn counts(&self, engine: &Engine, room: crate::engine::RoomId) -> bool {
+        self.start >= self.from || engine.room(room).is_some_and(|r| r.created_at >= self.from)
+    }
+
     fn finish_room(&mut self, r: &Room, censored: bool) {
         if r.created_at < self.from {
             return;
@@ -249,6 +258,7 @@ impl<S: RoomSink> Stats<S> {
 impl<S: RoomSink> Observer for Stats<S> {
     fn start(&mut self, at: Time, _engine: &Engine) {
         self.last_t = at;
+        self.start = at;
     }
 
     fn observe(
@@ -281,12 +291,12 @@ impl<S: RoomSink> Observer for Stats<S> {
                 Effect::WaitEntered { room, code } => {
                     let w = &mut self.waiting_by_code[code.index()];
                     w.set(w.value + 1, in_window);
-                    if engine.room(room).is_some_and(|r| r.created_at >= self.from) {
+                    if self.counts(engine, room) {
                         self.wait_entries[code.index()] += 1;
                     }
                 }
                 Effect::RequestRejected { room, cause } => {
-                    if engine.room(room).is_some_and(|r| r.created_at >= self.from) {
+                    if self.counts(engine, room) {
                         let i = match cause {
                             RejectCause::AfterHours => 0,
                             RejectCause::OverCapacity => 1,
@@ -300,7 +310,7 @@ impl<S: RoomSink> Observer for Stats<S> {
                     }
                 }
                 Effect::Message { room, kind, .. } => {
-                    if engine.room(room).is_some_and(|r| r.created_at >= self.from) {
+                    if self.counts(engine, room) {
                         self.messages[kind.index()] += 1;
                     }
                 }
