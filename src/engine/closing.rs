@@ -9,8 +9,8 @@
 use super::account::AccountId;
 use super::effect::{AuditKind, Effect, MessageKind, Rejection};
 use super::event::{BlockTarget, RoomTimer, Timer};
-use super::room::{AutoClose, CloseType, CustomerId, HumanSender, Owner, RoomId, RoomState};
-use super::settings::{BacklogMode, Method};
+use super::room::{AutoClose, CloseType, CustomerId, HumanSender, Owner, Room, RoomId, RoomState};
+use super::settings::{BacklogMode, Method, Settings};
 use super::time::{DAY, Time};
 use super::waiting::Bucket;
 use super::{Engine, reject};
@@ -213,59 +213,78 @@ impl Engine {
 
     /// The deadline of one room timer from the room's current fields, if the timer applies.
     fn deadline(&self, id: RoomId, kind: RoomTimer) -> Option<Time> {
-        let r = self.rooms.get(&id)?;
-        let s = &self.settings;
-        match kind {
-            RoomTimer::NoReply => {
-                // C7: armed while the owner's message is the last human one.
-                let d = s.auto_close.customer_no_reply?.0.secs();
-                if !r.state.is_assigned() || r.hold || r.last_human_msg_by != Some(HumanSender::Owner) {
-                    return None;
-                }
-                let anchor = r.last_human_msg_at?.max(r.hold_released_at.unwrap_or(i64::MIN));
-                Some(anchor + d)
+        deadline(&self.settings, self.rooms.get(&id)?, kind)
+    }
+}
+
+/// The deadline of one room timer from a room's fields and the settings, if the timer applies.
+fn deadline(s: &Settings, r: &Room, kind: RoomTimer) -> Option<Time> {
+    match kind {
+        RoomTimer::NoReply => {
+            // C7: armed while the owner's message is the last human one.
+            let d = s.auto_close.customer_no_reply?.0.secs();
+            if !r.state.is_assigned() || r.hold || r.last_human_msg_by != Some(HumanSender::Owner) {
+                return None;
             }
-            RoomTimer::AgentDelay => {
-                // C7: armed while the room awaits the owner; anchor max(last customer msg, assigned_at).
-                let d = s.auto_close.agent_delay?.0.secs();
-                let awaiting = r.state == RoomState::Received
-                    || (r.state == RoomState::InProgress && r.last_human_msg_by == Some(HumanSender::Customer));
-                if !awaiting || r.hold {
-                    return None;
-                }
-                let anchor = r
-                    .last_customer_msg_at
-                    .unwrap_or(i64::MIN)
-                    .max(r.assigned_at?)
-                    .max(r.hold_released_at.unwrap_or(i64::MIN));
-                Some(anchor + d)
-            }
-            RoomTimer::Unassigned => {
-                // B10: backlog manual only, not under the manual method (B2, OPEN-50).
-                let n = s.backlog.unassigned_auto_close_days?.0 as i64;
-                if r.state != RoomState::Waiting
-                    || s.backlog.mode != BacklogMode::Manual
-                    || s.distribution.method == Method::Manual
-                {
-                    return None;
-                }
-                Some(r.waiting_since? + n * DAY) // OPEN-53
-            }
-            RoomTimer::ChatbotIdle => {
-                let d = s.chatbot.idle_close?.secs();
-                if r.state != RoomState::ChatbotInProgress {
-                    return None;
-                }
-                Some(r.last_message_at.max(r.created_at) + d)
-            }
+            let anchor = r.last_human_msg_at?.max(r.hold_released_at.unwrap_or(i64::MIN));
+            Some(anchor + d)
         }
+        RoomTimer::AgentDelay => {
+            // C7: armed while the room awaits the owner; anchor max(last customer msg, assigned_at).
+            let d = s.auto_close.agent_delay?.0.secs();
+            let awaiting = r.state == RoomState::Received
+                || (r.state == RoomState::InProgress && r.last_human_msg_by == Some(HumanSender::Customer));
+            if !awaiting || r.hold {
+                return None;
+            }
+            let anchor = r
+                .last_customer_msg_at
+                .unwrap_or(i64::MIN)
+                .max(r.assigned_at?)
+                .max(r.hold_released_at.unwrap_or(i64::MIN));
+            Some(anchor + d)
+        }
+        RoomTimer::Unassigned => {
+            // B10: backlog manual only, not under the manual method (B2, OPEN-50).
+            let n = s.backlog.unassigned_auto_close_days?.0 as i64;
+            if r.state != RoomState::Waiting
+                || s.backlog.mode != BacklogMode::Manual
+                || s.distribution.method == Method::Manual
+            {
+                return None;
+            }
+            Some(r.waiting_since? + n * DAY) // OPEN-53
+        }
+        RoomTimer::ChatbotIdle => {
+            let d = s.chatbot.idle_close?.secs();
+            if r.state != RoomState::ChatbotInProgress {
+                return None;
+            }
+            Some(r.last_message_at.max(r.created_at) + d)
+        }
+    }
+}
+
+impl Engine {
+    /// Whether any room timer is configured (C7, B10, C10). When none is, rooms never need
+    /// timers and the hot path skips them.
+    fn room_timers_configured(&self) -> bool {
+        let s = &self.settings;
+        s.auto_close.customer_no_reply.is_some()
+            || s.auto_close.agent_delay.is_some()
+            || s.backlog.unassigned_auto_close_days.is_some()
+            || s.chatbot.idle_close.is_some()
     }
 
     /// Re-computes a room's deadlines and arms the ones that changed (SIM3).
     pub(crate) fn refresh_timers(&mut self, id: RoomId) {
+        if !self.room_timers_configured() {
+            return;
+        }
+        let settings = &self.settings;
+        let Some(r) = self.rooms.get_mut(&id) else { return };
         for kind in [RoomTimer::NoReply, RoomTimer::AgentDelay, RoomTimer::Unassigned, RoomTimer::ChatbotIdle] {
-            let d = self.deadline(id, kind);
-            let Some(r) = self.rooms.get_mut(&id) else { return };
+            let d = deadline(settings, r, kind);
             let slot = match kind {
                 RoomTimer::NoReply => &mut r.armed.no_reply,
                 RoomTimer::AgentDelay => &mut r.armed.agent_delay,
@@ -304,6 +323,14 @@ impl Engine {
 
     /// Re-computes every open room's timers in room-id order (settings changes, OPEN-54).
     pub(crate) fn refresh_all_timers(&mut self) {
+        if !self.room_timers_configured() {
+            // Nothing is armed from now on; forget what was, so that a timer switched on again
+            // later is armed afresh even for the same deadline.
+            for r in self.rooms.values_mut() {
+                r.armed = Default::default();
+            }
+            return;
+        }
         let mut ids: Vec<RoomId> = self.rooms.values().filter(|r| !r.state.is_terminal()).map(|r| r.id).collect();
         ids.sort_unstable();
         for id in ids {

@@ -78,3 +78,28 @@ fn completions_are_printed() {
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stdout).contains("consult-sim"));
 }
+
+#[test]
+fn committed_schema_matches_the_scenario_types() {
+    let o = bin().arg("schema").output().expect("runs");
+    let committed = std::fs::read_to_string(repo("docs/scenario.schema.json")).expect("docs/scenario.schema.json");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim_end(),
+        committed.trim_end(),
+        "docs/scenario.schema.json is stale: regenerate it with `cargo run -- schema > docs/scenario.schema.json`"
+    );
+}
+
+#[test]
+fn every_bundled_scenario_points_at_the_schema() {
+    let root = repo("scenarios");
+    for p in consult_sim::check::runner::collect(&[root]) {
+        let text = std::fs::read_to_string(&p).unwrap();
+        let first = text.lines().next().unwrap_or("");
+        assert!(
+            first.starts_with("# yaml-language-server: $schema=") && first.ends_with("docs/scenario.schema.json"),
+            "{} does not start with the yaml-language-server schema comment",
+            p.display()
+        );
+    }
+}
