@@ -10,6 +10,7 @@ mod distribution;
 mod invariants;
 mod messages;
 mod rejections;
+mod rules_bctml;
 mod s3_transitions;
 mod sim4;
 mod transfers;

@@ -6,7 +6,7 @@ const MON_8: &str = "2026-11-23 08:00";
 
 /// A room assigned to a1 at 10:00 (chatbot off), optionally moved to InProgress by a1's reply at
 /// 10:01.
-fn assigned_room(site: Site, in_progress: bool) -> Harness {
+pub(super) fn assigned_room(site: Site, in_progress: bool) -> Harness {
     let mut h = site.start(MON_8);
     h.at("2026-11-23 10:00").send(create(1)).ok();
     assert_eq!(h.owner(1), Owner::Account(A1));
@@ -18,7 +18,7 @@ fn assigned_room(site: Site, in_progress: bool) -> Harness {
 }
 
 /// A room waiting with W2 (every agent on break) since 10:00, chatbot on or off.
-fn waiting_room(chatbot: bool, site: Site) -> Harness {
+pub(super) fn waiting_room(chatbot: bool, site: Site) -> Harness {
     let mut h = site.settings(|s| s.chatbot.enabled = chatbot).agents(|a| a.on_break = true).start(MON_8);
     h.at("2026-11-23 10:00").send(create(1)).ok();
     if chatbot {
