@@ -327,11 +327,13 @@ fn i12_check_event_detects_assignment_outside_the_designated_list() {
     assert_eq!(v.invariant, "I12");
 }
 
-/// Diagnostic, not a check: how much of the engine the mixed runs reach (accepted events, paths,
-/// codes, rejection rules). `cargo test mixed_run_stats -- --ignored --nocapture`.
+/// The mixed runs reach the engine broadly: over all variants they assign by every path but
+/// re-click, enter Waiting by most codes, and most random events are accepted. (Run with
+/// `--nocapture` to see the per-variant numbers.)
 #[test]
-#[ignore]
-fn mixed_run_stats() {
+fn sim6_mixed_runs_reach_every_path_and_most_wait_codes() {
+    let mut all_paths = std::collections::BTreeSet::new();
+    let mut all_codes = std::collections::BTreeSet::new();
     for (name, site) in variants() {
         let mut h = site.start("2026-11-23 07:00");
         let mut g = Lcg(1);
@@ -366,5 +368,14 @@ fn mixed_run_stats() {
             "{name}: {ok}/{exo} accepted; per_state {:?}\n  paths {paths:?}\n  codes {codes:?}\n  rejections {rules:?}",
             h.e.totals().per_state
         );
+        assert!(ok * 2 > exo, "{name}: most random events are accepted ({ok}/{exo})");
+        all_paths.extend(paths.into_keys());
+        all_codes.extend(codes.into_keys());
+    }
+    for p in ["Batch", "Immediate", "Manual", "Pick"] {
+        assert!(all_paths.contains(p), "no {p} assignment in the mixed runs: {all_paths:?}");
+    }
+    for c in ["W1", "W2", "W3I", "W4", "W5", "W6", "W7", "W7C", "WM", "WMix"] {
+        assert!(all_codes.contains(c), "no {c} entry in the mixed runs: {all_codes:?}");
     }
 }
