@@ -23,62 +23,88 @@ pub enum Item {
     Wake(u64),
 }
 
-#[derive(Debug)]
+/// A heap entry: the packed order key and the slot of its item. Small (24 bytes) so that the
+/// heap's sift moves little memory; the items wait in a slab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Entry {
-    at: Time,
-    phase: u8,
-    sub: u64,
-    seq: u64,
-    item: Item,
+    key: u128,
+    slot: u32,
 }
 
-impl Entry {
-    #[inline]
-    fn key(&self) -> (Time, u8, u64, u64) {
-        (self.at, self.phase, self.sub, self.seq)
-    }
-}
-
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-impl Eq for Entry {}
 impl PartialOrd for Entry {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 impl Ord for Entry {
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
         // BinaryHeap is a max-heap: reverse for earliest-first.
-        other.key().cmp(&self.key())
+        other.key.cmp(&self.key)
     }
+}
+
+/// Calendar timers sort after the workload's wake-ups of their instant (phase 0).
+const CALENDAR_BIAS: u64 = 1 << 60;
+
+/// Packs (time, phase, order) into one integer with the same order as the tuple:
+/// 64 bits of time (offset so that negative times sort first), 3 bits of phase, 61 bits of
+/// order. The order is the sequence number for exogenous events and wake-ups (FIFO within an
+/// instant and phase), and the SIM4 sub-order for timers (room id and kind for room timers).
+#[inline]
+fn pack(at: Time, phase: u8, order: u64) -> u128 {
+    let t = (at as u64) ^ (1 << 63);
+    ((t as u128) << 64) | ((phase as u128 & 7) << 61) | (order as u128 & ((1u128 << 61) - 1))
+}
+
+#[inline]
+fn unpack_time(key: u128) -> Time {
+    (((key >> 64) as u64) ^ (1 << 63)) as Time
 }
 
 /// The future-event list.
 #[derive(Debug, Default)]
 pub struct EventQueue {
     heap: BinaryHeap<Entry>,
+    items: Vec<Option<Item>>,
+    free: Vec<u32>,
     seq: u64,
 }
 
 impl EventQueue {
     /// An empty queue.
     pub fn new() -> EventQueue {
-        EventQueue { heap: BinaryHeap::with_capacity(1024), seq: 0 }
+        EventQueue { heap: BinaryHeap::with_capacity(1024), items: Vec::with_capacity(1024), free: Vec::new(), seq: 0 }
+    }
+
+    #[inline]
+    fn put(&mut self, key: u128, item: Item) {
+        let slot = match self.free.pop() {
+            Some(s) => {
+                self.items[s as usize] = Some(item);
+                s
+            }
+            None => {
+                self.items.push(Some(item));
+                (self.items.len() - 1) as u32
+            }
+        };
+        self.heap.push(Entry { key, slot });
     }
 
     /// Schedules an engine event (exogenous or timer) at `at`.
     #[inline]
     pub fn push_event(&mut self, at: Time, event: Event, tag: u32) {
-        let (phase, sub) = match &event {
-            Event::Timer(t) => (t.phase(), t.sub_order()),
-            e => (e.phase(), 0),
-        };
         self.seq += 1;
-        self.heap.push(Entry { at, phase, sub, seq: self.seq, item: Item::Event(event, tag) });
+        let key = match &event {
+            Event::Timer(t) => {
+                let phase = t.phase();
+                let sub = if phase == 0 { CALENDAR_BIAS + t.sub_order() } else { t.sub_order() };
+                pack(at, phase, sub)
+            }
+            e => pack(at, e.phase(), self.seq),
+        };
+        self.put(key, Item::Event(event, tag));
     }
 
     /// Schedules an engine timer.
@@ -91,19 +117,22 @@ impl EventQueue {
     #[inline]
     pub fn push_wake(&mut self, at: Time, token: u64) {
         self.seq += 1;
-        self.heap.push(Entry { at, phase: 0, sub: 0, seq: self.seq, item: Item::Wake(token) });
+        self.put(pack(at, 0, self.seq), Item::Wake(token));
     }
 
     /// Removes the next item.
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, Item)> {
-        self.heap.pop().map(|e| (e.at, e.item))
+        let e = self.heap.pop()?;
+        let item = self.items[e.slot as usize].take()?;
+        self.free.push(e.slot);
+        Some((unpack_time(e.key), item))
     }
 
     /// Time of the next item.
     #[inline]
     pub fn peek_time(&self) -> Option<Time> {
-        self.heap.peek().map(|e| e.at)
+        self.heap.peek().map(|e| unpack_time(e.key))
     }
 
     /// Items waiting.
@@ -150,6 +179,22 @@ mod tests {
                 "10:timer:5"
             ]
         );
+    }
+
+    #[test]
+    fn keys_order_like_tuples_including_negative_times() {
+        let keys = [pack(-5, 3, 9), pack(-5, 4, 0), pack(0, 0, 1), pack(0, 0, CALENDAR_BIAS), pack(7, 2, 3)];
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(unpack_time(pack(-5, 3, 9)), -5);
+        assert_eq!(unpack_time(pack(1_795_424_400, 5, 0)), 1_795_424_400);
+    }
+
+    #[test]
+    fn wakes_come_before_calendar_timers_of_their_instant() {
+        let mut q = EventQueue::new();
+        q.push_timer(10, Timer::WorkingEdge);
+        q.push_wake(10, 7);
+        assert!(matches!(q.pop(), Some((10, Item::Wake(7)))));
     }
 
     #[test]

@@ -501,9 +501,10 @@ impl Generator {
                 push(s + b.length.secs(), Event::BreakEnd { account }, q);
             }
             if let Some(m) = shift.meal {
-                let s = base + m.start.secs();
-                push(s, Event::MealStart { account }, q);
-                push(base + m.end.secs(), Event::MealEnd { account }, q);
+                // A meal before the login time belongs to the next day of an overnight shift.
+                let day = if m.start < shift.login { base + DAY } else { base };
+                push(day + m.start.secs(), Event::MealStart { account }, q);
+                push(day + m.end.secs(), Event::MealEnd { account }, q);
             }
             push(logout, Event::AgentLogout { account }, q);
         }

@@ -2,4 +2,5 @@
 //! per file).
 
 mod cli;
+mod scenario_errors;
 mod workload;
