@@ -67,6 +67,7 @@ pub struct Probe {
     waiting_by_code: [i64; 12],
     last_t: Time,
     audit: BTreeMap<(AuditKind, Option<&'static str>), u64>,
+    rejected: BTreeMap<&'static str, u64>,
 }
 
 impl Probe {
@@ -83,6 +84,7 @@ impl Probe {
             waiting_by_code: [0; 12],
             last_t: i64::MIN,
             audit: BTreeMap::new(),
+            rejected: BTreeMap::new(),
         };
         for (i, e) in expect.iter().enumerate() {
             if let Some(label) = &e.room {
@@ -167,7 +169,11 @@ impl Observer for Probe {
     fn before(&mut self, at: Time, engine: &Engine) {
         self.settle(at, engine);
     }
-    fn observe(&mut self, _at: Time, _event: &Event, _o: &Result<(), Rejection>, effects: &[Effect], engine: &Engine) {
+    fn observe(&mut self, _at: Time, _event: &Event, o: &Result<(), Rejection>, effects: &[Effect], engine: &Engine) {
+        if let Err(r) = o {
+            *self.rejected.entry(r.rule).or_insert(0) += 1;
+            *self.rejected.entry("any").or_insert(0) += 1;
+        }
         for e in effects {
             match *e {
                 Effect::WaitEntered { code, .. } => self.waiting_by_code[code.index()] += 1,
@@ -352,6 +358,10 @@ fn evaluate_one<S: RoomSink>(
     }
     if e.blocked_attempts == Some(true) {
         return out("blocked attempts".into(), Ok(compare(e, Some(stats.blocked_attempts as f64))));
+    }
+    if let Some(rule) = &e.rejected_inputs {
+        let v = probe.rejected.get(rule.as_str()).copied().unwrap_or(0);
+        return out(format!("rejected inputs {rule}"), Ok(compare(e, Some(v as f64))));
     }
     if e.service_level == Some(true) {
         let v = (stats.requests > 0).then(|| stats.within_target as f64 / stats.requests as f64);

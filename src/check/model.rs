@@ -16,6 +16,7 @@
 //!   - {rule: B3, queue: waiting, from: 2026-11-23T09:00:00, to: 2026-11-23T12:00:00, stat: max, at_most: 0}
 //!   - {rule: W1, room: r1, at: 2026-11-23T08:00:00, state: waiting, owner: robot, wait_code: W1}
 //!   - {rule: L1, audit: batch_reassign, trigger: work_start, equals: 3}
+//!   - {rule: B13, rejected_inputs: B13, equals: 1}                # inputs refused (D6), by rule or `any`
 //! ```
 
 use schemars::JsonSchema;
@@ -83,6 +84,10 @@ pub struct Expectation {
     /// Subject: blocked customers' attempts to open rooms.
     #[serde(default)]
     pub blocked_attempts: Option<bool>,
+    /// Subject: input events the engine refused (D6), counted by the rule the refusal names
+    /// (`C4`, `B13`, `S3.30`, …) or all of them with `any`.
+    #[serde(default)]
+    pub rejected_inputs: Option<String>,
     /// Subject: latency (assignment, first_reply) with `stat`.
     #[serde(default)]
     pub latency: Option<String>,
