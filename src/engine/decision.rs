@@ -46,9 +46,10 @@ impl Engine {
         }
         let cust = self.customers.get(&customer);
         if cust.is_some_and(|c| c.blocked) {
-            // OPEN-19, OPEN-91: no room, no message, no audit entry; counted apart.
+            // S2, OPEN-19, OPEN-91: rejected as in D6 — no room, no message, no audit entry — and
+            // counted apart from A2 rejections through the BlockedAttempt effect.
             self.out.push(Effect::BlockedAttempt { customer });
-            return Ok(());
+            return Err(reject("S2", "a blocked customer cannot open rooms (OPEN-19)", Some(id)));
         }
         if cust.is_some_and(|c| c.open.iter().any(|(ch, _)| *ch == channel)) {
             return Err(reject("S2", "the customer already has an open room on this channel (OPEN-20)", Some(id)));

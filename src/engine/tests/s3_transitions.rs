@@ -199,8 +199,9 @@ fn s3_09_manager_block_in_chatbot_closes_as_manager_and_blocks_without_message()
         category: None,
         profile: ProfileOutcome::Entered,
     };
-    let o = h.at("2026-11-23 10:10").send(again).ok();
-    assert_eq!(o.visible(), vec![Effect::BlockedAttempt { customer: c(1) }]);
+    let o = h.at("2026-11-23 10:10").send(again);
+    assert_eq!(o.rule(), "S2", "rejected as in D6 (OPEN-19)");
+    assert_eq!(o.visible(), vec![Effect::BlockedAttempt { customer: c(1) }], "and counted apart (OPEN-91)");
     assert!(h.e.room(r(2)).is_none());
 }
 
@@ -807,7 +808,8 @@ fn w1_exit_by_reclick_once_working_time_starts() {
 fn c6_unblock_lets_the_customer_open_rooms_again() {
     let mut h = Site::new(1).start(MON_8);
     h.at("2026-11-23 10:00").send(Event::ManagerBlock { target: BlockTarget::Customer(c(1)), actor: ADMIN }).ok();
-    let o = h.at("2026-11-23 10:01").send(create(1)).ok();
+    let o = h.at("2026-11-23 10:01").send(create(1));
+    assert_eq!(o.rule(), "S2");
     assert_eq!(o.visible(), vec![Effect::BlockedAttempt { customer: c(1) }]);
     h.at("2026-11-23 10:02").send(Event::Unblock { customer: c(1), actor: ADMIN }).ok();
     h.at("2026-11-23 10:03").send(create(1)).ok();
