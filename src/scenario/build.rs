@@ -6,10 +6,6 @@ use crate::engine::{AccountSpec, DayOverride, DayStatus, EngineConfig};
 
 use super::load::Scenario;
 
-/// How long closed rooms stay readable in the engine (S3.31–S3.33 act on them). One day keeps
-/// memory flat in the horizon while covering every scripted action on a recently closed room.
-pub const CLOSED_RETENTION_SECS: i64 = 86_400;
-
 impl Scenario {
     /// The virtual start time.
     pub fn start(&self) -> Time {
@@ -86,7 +82,7 @@ impl Scenario {
             catalog: self.catalog(),
             accounts,
             holidays,
-            closed_retention: crate::engine::Duration(CLOSED_RETENTION_SECS),
+            closed_retention: self.file.closed_room_retention,
         }
     }
 }

@@ -78,6 +78,11 @@ pub struct ScenarioFile {
     /// Reporting options.
     #[serde(default)]
     pub report: ReportSpec,
+    /// How long a closed room stays in the engine, so that scripted actions on ended rooms
+    /// (block, category change; S3.31, S3.32) can still reach it. Memory grows with the rooms
+    /// closed within this time, so keep it short for long, busy runs. Default 1h.
+    #[serde(default = "default_retention")]
+    pub closed_room_retention: Duration,
     /// Checks run by `consult-sim check` and `cargo test`.
     #[serde(default)]
     pub expect: Vec<crate::check::Expectation>,
@@ -92,6 +97,9 @@ fn default_utc_offset() -> String {
 }
 fn default_site_id() -> String {
     "SITE".into()
+}
+fn default_retention() -> Duration {
+    Duration::hours(1)
 }
 fn default_service_level() -> Duration {
     Duration::minutes(2)
