@@ -204,7 +204,7 @@ impl Engine {
         let Some(room) = self.rooms.get(&id) else { return };
         let cust = room.customer;
         if let Some(c) = self.customers.get_mut(&cust) {
-            c.open.retain(|(_, r)| *r != id);
+            c.open.remove(id);
             if c.is_default() {
                 self.customers.remove(&cust);
             }

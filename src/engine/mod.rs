@@ -94,7 +94,42 @@ pub struct Customer {
     /// E8 `has_entered_info` for the profile bot's fields (M10).
     pub entered: bool,
     /// Open rooms (S2: at most one per channel).
-    pub open: Vec<(ChannelId, RoomId)>,
+    pub open: OpenRooms,
+}
+
+/// A customer's open rooms, one per channel at most (S2). Nearly always one room, kept inline so
+/// that a new customer costs no allocation.
+#[derive(Debug, Clone, Default)]
+pub struct OpenRooms {
+    first: Option<(ChannelId, RoomId)>,
+    more: Vec<(ChannelId, RoomId)>,
+}
+
+impl OpenRooms {
+    /// Adds a room.
+    pub fn push(&mut self, entry: (ChannelId, RoomId)) {
+        if self.first.is_none() {
+            self.first = Some(entry);
+        } else {
+            self.more.push(entry);
+        }
+    }
+    /// Removes a room.
+    pub fn remove(&mut self, room: RoomId) {
+        if self.first.is_some_and(|(_, r)| r == room) {
+            self.first = if self.more.is_empty() { None } else { Some(self.more.remove(0)) };
+        } else {
+            self.more.retain(|(_, r)| *r != room);
+        }
+    }
+    /// The rooms, in the order they opened.
+    pub fn iter(&self) -> impl Iterator<Item = &(ChannelId, RoomId)> {
+        self.first.iter().chain(self.more.iter())
+    }
+    /// No open room.
+    pub fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
 }
 
 impl Customer {

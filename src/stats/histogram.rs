@@ -4,10 +4,15 @@
 
 use std::collections::BTreeMap;
 
+/// Values below this are counted in a dense array (O(1) per value, the common case of
+/// latencies under about an hour); others in an ordered map.
+const DENSE: i64 = 4096;
+
 /// Exact histogram of integer values.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Histogram {
-    counts: BTreeMap<i64, u64>,
+    dense: Vec<u64>,
+    sparse: BTreeMap<i64, u64>,
     n: u64,
     sum: i128,
 }
@@ -16,15 +21,28 @@ impl Histogram {
     /// Adds one value.
     #[inline]
     pub fn record(&mut self, v: i64) {
-        *self.counts.entry(v).or_insert(0) += 1;
+        self.add(v, 1);
         self.n += 1;
         self.sum += v as i128;
     }
 
+    #[inline]
+    fn add(&mut self, v: i64, c: u64) {
+        if (0..DENSE).contains(&v) {
+            let i = v as usize;
+            if self.dense.len() <= i {
+                self.dense.resize(i + 1, 0);
+            }
+            self.dense[i] += c;
+        } else {
+            *self.sparse.entry(v).or_insert(0) += c;
+        }
+    }
+
     /// Adds every value of another histogram.
     pub fn merge(&mut self, other: &Histogram) {
-        for (&v, &c) in &other.counts {
-            *self.counts.entry(v).or_insert(0) += c;
+        for (v, c) in other.iter() {
+            self.add(v, c);
         }
         self.n += other.n;
         self.sum += other.sum;
@@ -42,18 +60,18 @@ impl Histogram {
 
     /// Largest value.
     pub fn max(&self) -> Option<i64> {
-        self.counts.keys().next_back().copied()
+        self.iter().last().map(|(v, _)| v)
     }
 
     /// Smallest value.
     pub fn min(&self) -> Option<i64> {
-        self.counts.keys().next().copied()
+        self.iter().next().map(|(v, _)| v)
     }
 
     /// The value at 0-based rank `k` in sorted order.
     fn at_rank(&self, k: u64) -> Option<i64> {
         let mut seen = 0;
-        for (&v, &c) in &self.counts {
+        for (v, c) in self.iter() {
             seen += c;
             if k < seen {
                 return Some(v);
@@ -80,13 +98,16 @@ impl Histogram {
         if self.n == 0 {
             return None;
         }
-        let c: u64 = self.counts.range(..=x).map(|(_, c)| *c).sum();
+        let c: u64 = self.iter().take_while(|(v, _)| *v <= x).map(|(_, c)| c).sum();
         Some(c as f64 / self.n as f64)
     }
 
-    /// The (value, count) pairs in order.
+    /// The (value, count) pairs in increasing value order (values with a count only).
     pub fn iter(&self) -> impl Iterator<Item = (i64, u64)> + '_ {
-        self.counts.iter().map(|(v, c)| (*v, *c))
+        let below = self.sparse.range(..0).map(|(v, c)| (*v, *c));
+        let dense = self.dense.iter().enumerate().filter(|(_, c)| **c > 0).map(|(v, c)| (v as i64, *c));
+        let above = self.sparse.range(DENSE..).map(|(v, c)| (*v, *c));
+        below.chain(dense).chain(above)
     }
 }
 
@@ -107,6 +128,23 @@ mod tests {
         assert_eq!(h.mean(), Some(2.5));
         assert_eq!(h.max(), Some(4));
         assert_eq!(h.share_at_most(2), Some(0.5));
+    }
+
+    #[test]
+    fn dense_and_sparse_values_merge_in_order() {
+        let mut h = Histogram::default();
+        for v in [5000, -3, 7, 4095, 4096, 0] {
+            h.record(v);
+        }
+        let vals: Vec<i64> = h.iter().map(|(v, _)| v).collect();
+        assert_eq!(vals, vec![-3, 0, 7, 4095, 4096, 5000]);
+        assert_eq!((h.min(), h.max()), (Some(-3), Some(5000)));
+        assert_eq!(h.quantile(0.5), Some((7.0 + 4095.0) / 2.0));
+        let mut g = Histogram::default();
+        g.merge(&h);
+        g.merge(&h);
+        assert_eq!(g.count(), 12);
+        assert_eq!(g.share_at_most(7), Some(0.5));
     }
 
     #[test]
