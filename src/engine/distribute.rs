@@ -66,6 +66,8 @@ pub struct Pool {
     pub size: u32,
     /// Members per masked reason set.
     hist: [u32; 128],
+    /// Members per blocking reason (bit i of the masked set), so that A3 needs no scan.
+    per_bit: [u32; 7],
     /// Eligible members, least-load order.
     by_load: BTreeSet<LoadKey>,
     /// Eligible members, cyclic order.
@@ -74,7 +76,30 @@ pub struct Pool {
 
 impl Pool {
     fn new(kind: PoolKind, mask: u8) -> Pool {
-        Pool { kind, mask, size: 0, hist: [0; 128], by_load: BTreeSet::new(), by_order: BTreeSet::new() }
+        Pool {
+            kind,
+            mask,
+            size: 0,
+            hist: [0; 128],
+            per_bit: [0; 7],
+            by_load: BTreeSet::new(),
+            by_order: BTreeSet::new(),
+        }
+    }
+
+    /// Adds or removes one member's reasons from the per-reason counts.
+    #[inline]
+    fn count_bits(&mut self, set: usize, add: bool) {
+        let mut bits = set as u8;
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            if add {
+                self.per_bit[i] += 1;
+            } else {
+                self.per_bit[i] -= 1;
+            }
+            bits &= bits - 1;
+        }
     }
 
     /// Number of eligible members (ignoring the global gates).
@@ -86,28 +111,16 @@ impl Pool {
     /// window blocks everyone (A1.6). Returns the code and the per-reason detail; `capacity_class`
     /// is true when some member is blocked by capacity alone (A2.5).
     pub fn classify(&self, meal: bool) -> Classification {
-        let mut r = WaitReasons { pool: self.size, ..WaitReasons::default() };
-        for (set, &n) in self.hist.iter().enumerate() {
-            if n == 0 {
-                continue;
-            }
-            let set = set as u8;
-            if set & reason::DAY != 0 {
-                r.day += n;
-            }
-            if set & reason::LOGIN != 0 {
-                r.login += n;
-            }
-            if set & reason::BREAK != 0 {
-                r.brk += n;
-            }
-            if set & reason::IMEAL != 0 {
-                r.imeal += n;
-            }
-            if set & reason::CAP != 0 {
-                r.cap += n;
-            }
-        }
+        let bit = |b: u8| self.per_bit[b.trailing_zeros() as usize];
+        let mut r = WaitReasons {
+            pool: self.size,
+            day: bit(reason::DAY),
+            login: bit(reason::LOGIN),
+            brk: bit(reason::BREAK),
+            imeal: bit(reason::IMEAL),
+            cap: bit(reason::CAP),
+            ..WaitReasons::default()
+        };
         if meal {
             r.meal = self.size;
         }
@@ -302,12 +315,14 @@ impl Pools {
         let was_eligible = was_member && old_set == 0;
         let is_eligible = is_member && new_set == 0;
         if was_member {
+            pool.count_bits(old_set, false);
             pool.hist[old_set] -= 1;
             if general {
                 pool.size -= 1;
             }
         }
         if is_member {
+            pool.count_bits(new_set, true);
             pool.hist[new_set] += 1;
             if general {
                 pool.size += 1;

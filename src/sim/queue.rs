@@ -9,9 +9,6 @@
 //! 4. Then the sequence number: exogenous events keep the order they were scheduled in
 //!    (workload sequence order, SIM4 phase 3).
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
-
 use crate::engine::{Event, Time, Timer};
 
 /// What the queue holds.
@@ -31,16 +28,67 @@ struct Entry {
     slot: u32,
 }
 
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
+/// A 4-ary min-heap on the packed keys: half the depth of a binary heap, and the four children
+/// of a node sit next to each other in memory.
+#[derive(Debug, Default)]
+struct Heap {
+    v: Vec<Entry>,
 }
-impl Ord for Entry {
+
+impl Heap {
     #[inline]
-    fn cmp(&self, other: &Self) -> Ordering {
-        // BinaryHeap is a max-heap: reverse for earliest-first.
-        other.key.cmp(&self.key)
+    fn push(&mut self, e: Entry) {
+        let mut i = self.v.len();
+        self.v.push(e);
+        while i > 0 {
+            let p = (i - 1) / 4;
+            if self.v[p].key <= e.key {
+                break;
+            }
+            self.v[i] = self.v[p];
+            i = p;
+        }
+        self.v[i] = e;
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<Entry> {
+        let top = *self.v.first()?;
+        let last = self.v.pop()?;
+        let n = self.v.len();
+        if n == 0 {
+            return Some(top);
+        }
+        let mut i = 0;
+        loop {
+            let c = 4 * i + 1;
+            if c >= n {
+                break;
+            }
+            let end = (c + 4).min(n);
+            let mut m = c;
+            for j in c + 1..end {
+                if self.v[j].key < self.v[m].key {
+                    m = j;
+                }
+            }
+            if self.v[m].key >= last.key {
+                break;
+            }
+            self.v[i] = self.v[m];
+            i = m;
+        }
+        self.v[i] = last;
+        Some(top)
+    }
+
+    #[inline]
+    fn peek(&self) -> Option<&Entry> {
+        self.v.first()
+    }
+
+    fn len(&self) -> usize {
+        self.v.len()
     }
 }
 
@@ -65,7 +113,7 @@ fn unpack_time(key: u128) -> Time {
 /// The future-event list.
 #[derive(Debug, Default)]
 pub struct EventQueue {
-    heap: BinaryHeap<Entry>,
+    heap: Heap,
     items: Vec<Option<Item>>,
     free: Vec<u32>,
     seq: u64,
@@ -74,7 +122,12 @@ pub struct EventQueue {
 impl EventQueue {
     /// An empty queue.
     pub fn new() -> EventQueue {
-        EventQueue { heap: BinaryHeap::with_capacity(1024), items: Vec::with_capacity(1024), free: Vec::new(), seq: 0 }
+        EventQueue {
+            heap: Heap { v: Vec::with_capacity(1024) },
+            items: Vec::with_capacity(1024),
+            free: Vec::new(),
+            seq: 0,
+        }
     }
 
     #[inline]
@@ -142,7 +195,7 @@ impl EventQueue {
 
     /// Whether empty.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.heap.len() == 0
     }
 }
 
@@ -187,6 +240,41 @@ mod tests {
         assert!(keys.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(unpack_time(pack(-5, 3, 9)), -5);
         assert_eq!(unpack_time(pack(1_795_424_400, 5, 0)), 1_795_424_400);
+    }
+
+    #[test]
+    fn the_heap_pops_in_key_order() {
+        let mut q = EventQueue::new();
+        let mut x: u64 = 12345;
+        let mut times = vec![];
+        for i in 0..2000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let t = (x % 500) as i64;
+            times.push(t);
+            q.push_event(t, Event::CustomerMessage { room: RoomId(i) }, 0);
+            if i % 3 == 0 {
+                let (tp, _) = q.pop().unwrap();
+                times.retain({
+                    let mut removed = false;
+                    move |v| {
+                        if !removed && *v == tp {
+                            removed = true;
+                            false
+                        } else {
+                            true
+                        }
+                    }
+                });
+                assert!(times.iter().all(|v| *v >= tp), "popped {tp} while a smaller time waits");
+            }
+        }
+        let mut last = i64::MIN;
+        while let Some((t, _)) = q.pop() {
+            assert!(t >= last);
+            last = t;
+        }
     }
 
     #[test]

@@ -16,28 +16,41 @@ pub use summary::Summary;
 pub const OPEN_STATES: [RoomState; 4] =
     [RoomState::ChatbotInProgress, RoomState::Waiting, RoomState::Received, RoomState::InProgress];
 
-/// A time-weighted integral of a count.
+/// A time-weighted integral of a count, updated only when the count changes.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct TimeWeighted {
     /// Current value.
     pub value: i64,
     /// ∫ value dt over the observed window.
     pub integral: i128,
-    /// Largest value seen in the window.
+    /// Largest value held inside the window.
     pub max: i64,
+    /// When `value` was set.
+    since: Time,
 }
 
 impl TimeWeighted {
+    /// Accounts for the time the current value held until `at` (only the part at or after
+    /// `from`, the start of the measurement window).
     #[inline]
-    fn advance(&mut self, dt: i64) {
-        self.integral += self.value as i128 * dt as i128;
-    }
-    #[inline]
-    fn set(&mut self, v: i64, in_window: bool) {
-        self.value = v;
-        if in_window && v > self.max {
-            self.max = v;
+    fn settle(&mut self, at: Time, from: Time) {
+        let lo = self.since.max(from);
+        if at > lo {
+            self.integral += self.value as i128 * (at - lo) as i128;
+            if self.value > self.max {
+                self.max = self.value;
+            }
         }
+        self.since = at;
+    }
+    /// The count changes to `v` at `at`.
+    #[inline]
+    fn set(&mut self, v: i64, at: Time, from: Time) {
+        if v == self.value {
+            return;
+        }
+        self.settle(at, from);
+        self.value = v;
     }
     /// Mean over a window of `len` seconds.
     pub fn mean(&self, len: i64) -> f64 {
@@ -200,22 +213,6 @@ impl<S: RoomSink> Stats<S> {
         (self.end - self.from).max(0)
     }
 
-    fn advance_to(&mut self, at: Time) {
-        if at > self.last_t {
-            let from = self.last_t.max(self.from);
-            if at > from {
-                let dt = at - from;
-                for s in &mut self.states {
-                    s.advance(dt);
-                }
-                for s in &mut self.waiting_by_code {
-                    s.advance(dt);
-                }
-            }
-            self.last_t = at;
-        }
-    }
-
     /// Whether a room counts (created in the measurement window). Without a warm-up every room
     /// counts and the lookup is skipped (the hot path of a run).
     #[inline]
@@ -259,6 +256,9 @@ impl<S: RoomSink> Observer for Stats<S> {
     fn start(&mut self, at: Time, _engine: &Engine) {
         self.last_t = at;
         self.start = at;
+        for s in self.states.iter_mut().chain(self.waiting_by_code.iter_mut()) {
+            s.since = at;
+        }
     }
 
     fn observe(
@@ -269,8 +269,9 @@ impl<S: RoomSink> Observer for Stats<S> {
         effects: &[Effect],
         engine: &Engine,
     ) {
-        self.advance_to(at);
-        let in_window = at >= self.from;
+        self.last_t = at;
+        let window = self.from;
+        let in_window = at >= window;
         let mut states_changed = false;
         for e in effects {
             match *e {
@@ -280,7 +281,7 @@ impl<S: RoomSink> Observer for Stats<S> {
                         && let Some(code) = engine.room(room).and_then(|r| r.wait_code)
                     {
                         let w = &mut self.waiting_by_code[code.index()];
-                        w.set(w.value - 1, in_window);
+                        w.set(w.value - 1, at, window);
                     }
                     if to == RoomState::Rejected
                         && let Some(r) = engine.room(room)
@@ -290,7 +291,7 @@ impl<S: RoomSink> Observer for Stats<S> {
                 }
                 Effect::WaitEntered { room, code } => {
                     let w = &mut self.waiting_by_code[code.index()];
-                    w.set(w.value + 1, in_window);
+                    w.set(w.value + 1, at, window);
                     if self.counts(engine, room) {
                         self.wait_entries[code.index()] += 1;
                     }
@@ -330,14 +331,18 @@ impl<S: RoomSink> Observer for Stats<S> {
         if states_changed {
             let per = &engine.totals().per_state;
             for (i, s) in OPEN_STATES.iter().enumerate() {
-                self.states[i].set(per[s.index()] as i64, in_window);
+                self.states[i].set(per[s.index()] as i64, at, window);
             }
         }
     }
 
     fn finish(&mut self, end: Time, engine: &Engine) {
-        self.advance_to(end);
+        self.last_t = end;
         self.end = end;
+        let from = self.from;
+        for s in self.states.iter_mut().chain(self.waiting_by_code.iter_mut()) {
+            s.settle(end, from);
+        }
         // SIM7: rooms still open at the horizon are reported as censored, never dropped.
         for r in engine.rooms_sorted() {
             if !r.state.is_terminal() {
