@@ -303,18 +303,12 @@ impl Engine {
     /// The pool a room's automatic choice uses (A6, A7, A16).
     #[inline]
     pub(crate) fn pool_of(&self, room: &Room) -> PoolId {
-        match self.pools.method {
-            Some(Method::ByCategory) => {
-                self.pools.category_pool.get(room.category.0 as usize).copied().unwrap_or(GENERAL)
-            }
-            Some(Method::ByChannel) => self.pools.channel_pool.get(room.channel.0 as usize).copied().unwrap_or(GENERAL),
-            _ => GENERAL,
-        }
+        pool_for(&self.pools, room)
     }
 
     /// The Waiting bucket a room belongs in now.
     pub(crate) fn bucket_of(&self, room: &Room) -> Bucket {
-        if room.profile_hold { Bucket::Held } else { Bucket::Queue(self.pool_of(room)) }
+        bucket_for(&self.pools, room)
     }
 
     /// Moves a Waiting room to the bucket it now belongs in.
@@ -343,12 +337,9 @@ impl Engine {
         if r.queue == Bucket::Stale {
             let since = r.waiting_since.unwrap_or(now);
             self.waiting.remove(Bucket::Stale, (since, id));
-            r.queue = Bucket::None;
-            let b = self.bucket_of(&self.rooms[&id]);
+            let b = bucket_for(&self.pools, r);
+            r.queue = b;
             self.waiting.insert(b, (since, id));
-            if let Some(r) = self.rooms.get_mut(&id) {
-                r.queue = b;
-            }
         }
     }
 
@@ -360,11 +351,9 @@ impl Engine {
         r.wait_code = Some(code);
         r.wait_reasons = reasons;
         r.profile_hold = hold;
-        let bucket = self.bucket_of(&self.rooms[&id]);
+        let bucket = bucket_for(&self.pools, r);
+        r.queue = bucket;
         self.waiting.insert(bucket, (now, id));
-        if let Some(r) = self.rooms.get_mut(&id) {
-            r.queue = bucket;
-        }
         self.out.push(Effect::WaitEntered { room: id, code });
         match code {
             WaitCode::W1 => self.message(id, MessageKind::AfterHours, 0),
@@ -501,4 +490,20 @@ impl Engine {
         let rendering = if kakao_system { Rendering::KakaoSystem } else { Rendering::SiteText };
         self.out.push(Effect::Message { room: id, kind, rendering, value });
     }
+}
+
+/// The pool a room's automatic choice uses (A6, A7, A16).
+#[inline]
+fn pool_for(pools: &super::distribute::Pools, room: &Room) -> PoolId {
+    match pools.method {
+        Some(Method::ByCategory) => pools.category_pool.get(room.category.0 as usize).copied().unwrap_or(GENERAL),
+        Some(Method::ByChannel) => pools.channel_pool.get(room.channel.0 as usize).copied().unwrap_or(GENERAL),
+        _ => GENERAL,
+    }
+}
+
+/// The Waiting bucket a room belongs in: aside while profile-held (W8), else its pool's FIFO.
+#[inline]
+fn bucket_for(pools: &super::distribute::Pools, room: &Room) -> Bucket {
+    if room.profile_hold { Bucket::Held } else { Bucket::Queue(pool_for(pools, room)) }
 }

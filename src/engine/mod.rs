@@ -26,6 +26,7 @@ pub mod effect;
 pub mod event;
 pub mod invariants;
 pub mod room;
+pub mod rooms;
 pub mod settings;
 pub mod time;
 pub mod transfer;
@@ -250,7 +251,7 @@ pub struct Engine {
     accounts: Vec<Account>,
     account_ids: BTreeMap<String, AccountId>,
     admin: AccountId,
-    rooms: IdMap<RoomId, Room>,
+    rooms: rooms::Rooms,
     customers: IdMap<CustomerId, Customer>,
     closed: VecDeque<(Time, RoomId)>,
     closed_retention: i64,
@@ -361,7 +362,7 @@ impl Engine {
             accounts,
             account_ids,
             admin,
-            rooms: IdMap::default(),
+            rooms: rooms::Rooms::default(),
             customers: IdMap::default(),
             closed: VecDeque::new(),
             closed_retention: closed_retention.secs().max(0),

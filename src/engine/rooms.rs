@@ -1,0 +1,86 @@
+//! The room table: rooms live in a slab (a vector with reused slots) and a small hash index maps
+//! room ids to slots. Rooms never move while they live, the index entries are 16 bytes, and
+//! removing a room frees its slot for the next one — so the table stays as small as the number
+//! of rooms held (open rooms plus the recently closed), whatever the horizon.
+
+use super::IdMap;
+use super::room::{Room, RoomId};
+
+/// Rooms by id.
+#[derive(Debug, Clone, Default)]
+pub struct Rooms {
+    index: IdMap<RoomId, u32>,
+    slots: Vec<Option<Room>>,
+    free: Vec<u32>,
+}
+
+impl Rooms {
+    /// A room by id.
+    #[inline]
+    pub fn get(&self, id: &RoomId) -> Option<&Room> {
+        let &slot = self.index.get(id)?;
+        self.slots.get(slot as usize)?.as_ref()
+    }
+
+    /// A room by id, mutable.
+    #[inline]
+    pub fn get_mut(&mut self, id: &RoomId) -> Option<&mut Room> {
+        let &slot = self.index.get(id)?;
+        self.slots.get_mut(slot as usize)?.as_mut()
+    }
+
+    /// Whether the id is held.
+    #[inline]
+    pub fn contains_key(&self, id: &RoomId) -> bool {
+        self.index.contains_key(id)
+    }
+
+    /// Adds a room (its id must not be held).
+    #[inline]
+    pub fn insert(&mut self, id: RoomId, room: Room) {
+        let slot = match self.free.pop() {
+            Some(s) => {
+                self.slots[s as usize] = Some(room);
+                s
+            }
+            None => {
+                self.slots.push(Some(room));
+                (self.slots.len() - 1) as u32
+            }
+        };
+        if let Some(old) = self.index.insert(id, slot) {
+            // An id held twice would leak its slot; free it (the engine rejects duplicates first).
+            self.slots[old as usize] = None;
+            self.free.push(old);
+        }
+    }
+
+    /// Removes a room.
+    #[inline]
+    pub fn remove(&mut self, id: &RoomId) -> Option<Room> {
+        let slot = self.index.remove(id)?;
+        let room = self.slots.get_mut(slot as usize)?.take();
+        self.free.push(slot);
+        room
+    }
+
+    /// Every room held, in no particular order (callers sort when order matters).
+    pub fn values(&self) -> impl Iterator<Item = &Room> {
+        self.slots.iter().filter_map(|s| s.as_ref())
+    }
+
+    /// Every room held, mutable, in no particular order.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Room> {
+        self.slots.iter_mut().filter_map(|s| s.as_mut())
+    }
+
+    /// Rooms held.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// No room held.
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+}
