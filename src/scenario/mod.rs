@@ -2,6 +2,8 @@
 //! engine and workload from a loaded scenario.
 
 pub mod build;
+#[cfg(test)]
+mod calendar_yaml_tests;
 pub mod load;
 pub mod locate;
 pub mod model;
