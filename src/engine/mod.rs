@@ -520,6 +520,33 @@ impl Engine {
         self.admin
     }
 
+    /// S6: the Robot's display name, `Robot-<SITE_ID>` (로봇-SITEID).
+    pub fn robot_name(&self) -> String {
+        format!("Robot-{}", self.site_id)
+    }
+
+    /// V8: the owner label of a room in the status lists: `#<responsible manager> > <owner>` for
+    /// an Agent's room, `#<manager> > <manager>` for a Manager's, `#<admin> > <admin>` for the
+    /// Admin's (OPEN-66) and `#<admin> > Robot-<SITE_ID>` for Robot's (S6).
+    pub fn owner_label(&self, owner: Owner) -> String {
+        let admin = &self.accounts[self.admin.idx()].name;
+        match owner {
+            Owner::Robot => format!("#{admin} > {}", self.robot_name()),
+            Owner::Account(a) => {
+                let Some(acc) = self.accounts.get(a.idx()) else { return format!("#{admin} > ?") };
+                let head = match acc.role {
+                    Role::Agent => acc
+                        .responsible_manager
+                        .and_then(|m| self.accounts.get(m.idx()))
+                        .map(|m| m.name.as_str())
+                        .unwrap_or(admin.as_str()),
+                    Role::Manager | Role::Admin => acc.name.as_str(),
+                };
+                format!("#{head} > {}", acc.name)
+            }
+        }
+    }
+
     /// A room (open, or closed within the retention time).
     #[inline]
     pub fn room(&self, id: RoomId) -> Option<&Room> {

@@ -160,3 +160,32 @@ fn t6_transfer_of_a_received_room_moves_the_received_count() {
     assert_eq!((h.state(1), h.acc(A2).received), (RoomState::InProgress, 0));
     assert_eq!(h.at("2026-11-23 10:03").send(amsg(1, A1)).rule(), "S3.21", "the former owner cannot reply");
 }
+
+#[test]
+fn s4_in_progress_splits_into_inquiry_and_answered_by_the_last_human_message() {
+    let mut h = Site::new(1).start("2026-11-23 08:00");
+    h.at("2026-11-23 10:00").send(create(1)).ok();
+    assert!(!h.room(1).is_inquiry(), "Received is neither");
+    h.at("2026-11-23 10:01").send(amsg(1, A1)).ok();
+    assert!(!h.room(1).is_inquiry(), "answered: the agent spoke last");
+    h.at("2026-11-23 10:02").send(cmsg(1)).ok();
+    assert!(h.room(1).is_inquiry(), "inquiry: the customer spoke last");
+    assert_eq!(h.state(1), RoomState::InProgress, "S4 never changes the state");
+}
+
+#[test]
+fn s6_v8_owner_labels_in_the_status_lists() {
+    let mut site = Site::new(1);
+    site.accounts[0].name = "Kim".into();
+    let mut mgr = crate::engine::AccountSpec::new("m1", Role::Manager);
+    mgr.name = "Lee".into();
+    site.accounts.push(mgr);
+    site.accounts[1].responsible_manager = Some("m1".into());
+    site.accounts[1].name = "Park".into();
+    let h = site.start("2026-11-23 08:00");
+    let m1 = h.e.account_id("m1").unwrap();
+    assert_eq!(h.e.owner_label(Owner::Robot), "#Kim > Robot-SITE1");
+    assert_eq!(h.e.owner_label(Owner::Account(A1)), "#Lee > Park");
+    assert_eq!(h.e.owner_label(Owner::Account(m1)), "#Lee > Lee", "a manager's own name twice");
+    assert_eq!(h.e.owner_label(Owner::Account(ADMIN)), "#Kim > Kim", "OPEN-66");
+}
