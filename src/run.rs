@@ -4,7 +4,7 @@
 use crate::engine::{ConfigError, Engine};
 use crate::scenario::Scenario;
 use crate::sim::workload::Generator;
-use crate::sim::{self, RunCounters, RunOptions, SimError};
+use crate::sim::{self, Observer, RunCounters, RunOptions, SimError};
 use crate::stats::{RoomSink, Stats, Summary};
 
 /// Why a run failed.
@@ -68,18 +68,31 @@ impl Default for RunSettings {
 
 /// Runs a scenario with a per-room sink.
 pub fn run_with_sink<S: RoomSink>(sc: &Scenario, opts: RunSettings, sink: S) -> Result<RunOutput<S>, RunError> {
+    run_observed(sc, opts, sink, ()).map(|(output, ())| output)
+}
+
+/// Runs a scenario with a per-room sink and an extra observer (reports, progress), which sees
+/// every event after the statistics do and is handed back at the end.
+pub fn run_observed<S: RoomSink, O: Observer>(
+    sc: &Scenario,
+    opts: RunSettings,
+    sink: S,
+    observer: O,
+) -> Result<(RunOutput<S>, O), RunError> {
     let seed = opts.seed.unwrap_or(sc.file.seed);
     let path = sc.path.clone();
     let mut engine = Engine::new(sc.engine_config()).map_err(|err| RunError::Config { path: path.clone(), err })?;
     let mut workload =
         Generator::new(sc, &engine, seed).map_err(|message| RunError::Workload { path: path.clone(), message })?;
     let start = sc.start();
-    let mut stats = Stats::with_sink(start + sc.file.warm_up.secs(), sc.file.service_level.secs(), sink);
+    let stats = Stats::with_sink(start + sc.file.warm_up.secs(), sc.file.service_level.secs(), sink);
     let options = RunOptions { start, end: sc.end(), check_invariants: opts.check_invariants, seed, strict: false };
+    let mut observers = (stats, observer);
     let counters =
-        sim::run(&mut engine, &mut workload, &mut stats, &options).map_err(|err| RunError::Sim { path, err })?;
+        sim::run(&mut engine, &mut workload, &mut observers, &options).map_err(|err| RunError::Sim { path, err })?;
+    let (stats, observer) = observers;
     let summary = Summary::build(&sc.file.name, seed, &stats);
-    Ok(RunOutput { stats, counters, summary, seed, engine })
+    Ok((RunOutput { stats, counters, summary, seed, engine }, observer))
 }
 
 /// Runs a scenario.

@@ -2,3 +2,4 @@
 //! per file).
 
 mod cli;
+mod reports;
