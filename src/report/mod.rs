@@ -228,9 +228,9 @@ pub fn run_with_report(
     let step = sc.file.report.queue_step.secs().max(1);
 
     let started = Instant::now();
-    let observers = (ReportObserver::new(&dir, from, end, step), Progress::new(opts.progress, start, end));
+    let observers = (ReportObserver::new(&dir, from, end, step)?, Progress::new(opts.progress, start, end));
     let (mut output, (observer, progress)) =
-        run_observed(sc, settings, RoomTable::new(&dir, labels.clone()), observers)?;
+        run_observed(sc, settings, RoomTable::new(&dir, labels.clone())?, observers)?;
     let run_secs = started.elapsed().as_secs_f64();
 
     let written = Instant::now();

@@ -8,7 +8,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::ReportError;
-use super::table::BatchedTable;
+use super::table::TableThread;
 use crate::engine::time::format_time;
 use crate::engine::{AccountId, Effect, Engine, Event, Owner, Rejection, RoomState, Time, Timer, WaitCode};
 use crate::sim::Observer;
@@ -138,7 +138,7 @@ pub struct ReportObserver {
     step_integral: [i64; 4],
     last_t: Time,
     buf: QueueBuf,
-    queue: BatchedTable,
+    queue: TableThread<DataFrame>,
     // Accounts.
     tracks: Vec<Track>,
     touched: Vec<u32>,
@@ -165,14 +165,14 @@ pub struct ObserverOutput {
 
 impl ReportObserver {
     /// An observer of the window `[from, end)` that writes the queue table into `dir`.
-    pub fn new(dir: &Path, from: Time, end: Time, step: i64) -> ReportObserver {
+    pub fn new(dir: &Path, from: Time, end: Time, step: i64) -> Result<ReportObserver, ReportError> {
         let window = (end - from).max(0);
         let bucket = HEAT_BUCKETS
             .iter()
             .copied()
             .find(|b| (window + b - 1) / b <= MAX_HEAT_BUCKETS as i64)
             .unwrap_or(HEAT_BUCKETS[HEAT_BUCKETS.len() - 1]);
-        ReportObserver {
+        Ok(ReportObserver {
             from,
             end,
             step: step.max(1),
@@ -183,13 +183,13 @@ impl ReportObserver {
             step_integral: [0; 4],
             last_t: from,
             buf: QueueBuf::default(),
-            queue: BatchedTable::new(dir, "queue"),
+            queue: TableThread::spawn(dir, "queue", Ok)?,
             tracks: Vec::new(),
             touched: Vec::new(),
             bucket,
             n_buckets: ((window + bucket - 1) / bucket) as usize,
             error: None,
-        }
+        })
     }
 
     fn fail(&mut self, e: ReportError) {
@@ -261,9 +261,9 @@ impl ReportObserver {
     }
 
     fn flush_queue(&mut self) {
-        let r = self.buf.take_frame().map_err(ReportError::from).and_then(|df| self.queue.write(&df));
-        if let Err(e) = r {
-            self.fail(e);
+        match self.buf.take_frame() {
+            Ok(df) => self.queue.send(df),
+            Err(e) => self.fail(e.into()),
         }
     }
 
@@ -386,8 +386,8 @@ impl ReportObserver {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        let empty = self.buf.take_frame()?;
-        let queue_rows = self.queue.finish(&empty)?;
+        let last = self.buf.take_frame()?;
+        let queue_rows = self.queue.finish(last)?;
         Ok(ObserverOutput {
             queue_rows,
             agents: self.tracks.into_iter().map(|t| t.fig).collect(),

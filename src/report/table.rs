@@ -83,14 +83,79 @@ impl BatchedTable {
         Ok(())
     }
 
-    /// Writes the footers. `empty` gives the schema when no batch was written.
-    pub fn finish(mut self, empty: &DataFrame) -> Result<u64, ReportError> {
-        if self.writers.is_none() {
-            self.write(empty)?;
-        }
-        let (mut csv, pq) = self.writers.take().expect("writers exist after a write");
+    /// Writes the footers. At least one batch (possibly empty) must have been written: the
+    /// first one gives the schema.
+    pub fn finish(mut self) -> Result<u64, ReportError> {
+        let (mut csv, pq) = self.writers.take().ok_or(ReportError::Finished(self.name))?;
         csv.finish()?;
         pq.finish()?;
         Ok(self.rows)
+    }
+}
+
+/// A [`BatchedTable`] written by a thread of its own: the simulation hands over batches and goes
+/// on while they are encoded and written, in order. At most two batches wait in the channel, so
+/// memory stays bounded.
+#[derive(Debug)]
+pub struct TableThread<M: Send + 'static> {
+    tx: Option<std::sync::mpsc::SyncSender<M>>,
+    worker: Option<std::thread::JoinHandle<Result<u64, ReportError>>>,
+    name: &'static str,
+}
+
+impl<M: Send + 'static> TableThread<M> {
+    /// Starts the writer of `<dir>/<name>.{csv,parquet}`; `to_frame` turns a batch into rows.
+    pub fn spawn<F>(dir: &Path, name: &'static str, to_frame: F) -> Result<TableThread<M>, ReportError>
+    where
+        F: Fn(M) -> PolarsResult<DataFrame> + Send + 'static,
+    {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<M>(2);
+        let mut table = BatchedTable::new(dir, name);
+        let worker = std::thread::Builder::new()
+            .name(format!("{name} writer"))
+            .spawn(move || {
+                let mut error = None;
+                // Keep draining after an error so that the sender never blocks.
+                for batch in rx {
+                    if error.is_none()
+                        && let Err(e) = to_frame(batch).map_err(ReportError::from).and_then(|df| table.write(&df))
+                    {
+                        error = Some(e);
+                    }
+                }
+                match error {
+                    Some(e) => Err(e),
+                    None => table.finish(),
+                }
+            })
+            .map_err(|e| ReportError::io(&dir.join(name), e))?;
+        Ok(TableThread { tx: Some(tx), worker: Some(worker), name })
+    }
+
+    /// Hands over one batch (an error of the writer shows at [`TableThread::finish`]).
+    pub fn send(&self, batch: M) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(batch);
+        }
+    }
+
+    /// Hands over the last batch (possibly empty: it fixes the schema of an empty table), waits
+    /// for the writer and returns the number of rows written.
+    pub fn finish(&mut self, last: M) -> Result<u64, ReportError> {
+        self.send(last);
+        drop(self.tx.take());
+        let worker = self.worker.take().ok_or(ReportError::Finished(self.name))?;
+        worker.join().map_err(|_| ReportError::Chart(format!("the {} writer panicked", self.name)))?
+    }
+}
+
+impl<M: Send + 'static> Drop for TableThread<M> {
+    /// A table abandoned (a failed run) still waits for its writer, so that no thread writes into
+    /// a staging folder being removed.
+    fn drop(&mut self) {
+        drop(self.tx.take());
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
     }
 }

@@ -108,7 +108,14 @@ pub fn latency(rooms_parquet: &Path, labels: &Labels) -> Result<DataFrame, Repor
             parts.push(part);
         }
     }
-    Ok(concat(parts, UnionArgs::default())?.collect()?)
+    collect_streaming(concat(parts, UnionArgs::default())?)
+}
+
+/// Runs a query over the rooms file on polars' streaming engine, which reads the file in
+/// morsels instead of loading its columns whole (a one-year run has millions of rooms).
+pub fn collect_streaming(lf: LazyFrame) -> Result<DataFrame, ReportError> {
+    // A single sink (no `sink_batches`/multiplexing) always gives a single frame.
+    Ok(lf.collect_with_engine(Engine::Streaming)?.unwrap_single())
 }
 
 /// The distinct assignment latencies with their cumulative share, for the CDF chart. Polars
@@ -120,8 +127,8 @@ pub fn assignment_cdf(rooms_parquet: &Path) -> Result<(Vec<i64>, Vec<f64>), Repo
         .select([(col("assigned_at") - col("request_at")).alias("latency")])
         .group_by([col("latency")])
         .agg([len().cast(DataType::UInt64).alias("n")])
-        .sort(["latency"], SortMultipleOptions::default())
-        .collect()?;
+        .sort(["latency"], SortMultipleOptions::default());
+    let df = collect_streaming(df)?;
     let x: Vec<i64> = df.column("latency")?.i64()?.into_no_null_iter().collect();
     let n: Vec<u64> = df.column("n")?.u64()?.into_no_null_iter().collect();
     let total: u64 = n.iter().sum();
