@@ -103,7 +103,8 @@ fn caption<DB: DrawingBackend>(root: &Area<'_, DB>, title: &str) -> Result<Area<
 pub fn time_ticks(from: i64, end: i64) -> Vec<f64> {
     const HOUR: i64 = 3600;
     const DAY: i64 = 86_400;
-    let steps = [HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY];
+    let steps =
+        [HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY, 56 * DAY, 91 * DAY];
     let span = (end - from).max(1);
     let step = steps.iter().copied().find(|s| span / s <= 10).unwrap_or(steps[steps.len() - 1]);
     // Weeks start on Mondays: 1970-01-05 was a Monday.
@@ -212,6 +213,7 @@ pub fn queue_chart<DB: DrawingBackend>(root: &Area<'_, DB>, d: &QueueSeries) -> 
     let ymax = cum.iter().map(|c| c[4]).fold(0.0, f64::max).max(1.0) * 1.1;
     let mut chart = ChartBuilder::on(root)
         .margin(14)
+        .margin_right(40)
         .x_label_area_size(40)
         .y_label_area_size(56)
         .build_cartesian_2d(TimeAxis::new(d.from, d.end), 0.0..ymax)
@@ -511,6 +513,7 @@ pub fn agent_load_chart<DB: DrawingBackend>(root: &Area<'_, DB>, d: &Heat) -> Re
     let vmax = d.cells.iter().flatten().copied().fold(0.0, f64::max);
     let mut chart = ChartBuilder::on(&main)
         .margin(14)
+        .margin_right(40)
         .x_label_area_size(40)
         .y_label_area_size(110)
         .build_cartesian_2d(TimeAxis::new(d.from, d.end), (0..n).into_segmented())
@@ -544,7 +547,7 @@ pub fn agent_load_chart<DB: DrawingBackend>(root: &Area<'_, DB>, d: &Heat) -> Re
         }))
         .map_err(err)?;
     // Colour bar.
-    let top = vmax.max(1.0);
+    let top = if vmax > 0.0 { vmax } else { 1.0 };
     let mut scale = ChartBuilder::on(&bar)
         .margin_top(14)
         .margin_bottom(54)
@@ -558,7 +561,7 @@ pub fn agent_load_chart<DB: DrawingBackend>(root: &Area<'_, DB>, d: &Heat) -> Re
         .disable_mesh()
         .disable_x_axis()
         .y_labels(6)
-        .y_label_formatter(&|v| format!("{v:.1}"))
+        .y_label_formatter(&|v| if top < 1.0 { format!("{v:.2}") } else { format!("{v:.1}") })
         .label_style(font(12))
         .draw()
         .map_err(err)?;
@@ -567,7 +570,7 @@ pub fn agent_load_chart<DB: DrawingBackend>(root: &Area<'_, DB>, d: &Heat) -> Re
         .draw_series((0..steps).map(|s| {
             let a = top * s as f64 / steps as f64;
             let b = top * (s + 1) as f64 / steps as f64;
-            Rectangle::new([(0.0, a), (1.0, b)], heat_color((a + b) / 2.0, vmax.max(1e-9)).filled())
+            Rectangle::new([(0.0, a), (1.0, b)], heat_color((a + b) / 2.0, top).filled())
         }))
         .map_err(err)?;
     Ok(())
@@ -590,4 +593,38 @@ pub fn draw_all(
     let h = (140 + 16 * heat.accounts.len().clamp(4, 50)) as u32;
     render!(dir, "agent_load", (1100, h), |r| agent_load_chart(r, heat));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_ticks_fall_on_round_hours_or_mondays() {
+        let day = 1_795_392_000; // 2026-11-23 00:00, a Monday
+        let t = time_ticks(day + 600, day + 86_400);
+        assert_eq!(t.first().copied(), Some((day + 3 * 3600) as f64), "3-hour ticks from 03:00");
+        assert!(t.len() <= 10);
+        let weeks = time_ticks(day - 86_400, day + 365 * 86_400);
+        assert!(weeks.len() <= 10 && !weeks.is_empty());
+        for w in weeks {
+            assert_eq!(crate::engine::Date::of(w as i64).weekday(), chrono::Weekday::Mon);
+        }
+    }
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(human_secs(0.0), "0 s");
+        assert_eq!(human_secs(90.0), "1.5 min");
+        assert_eq!(human_secs(2489.4), "41.5 min");
+        assert_eq!(human_secs(7200.0), "2 h");
+        assert_eq!(human_secs(604_800.0), "7 d");
+    }
+
+    #[test]
+    fn heat_colours_run_from_white_to_dark_blue() {
+        assert_eq!(heat_color(0.0, 2.0), RGBColor(247, 251, 255));
+        assert_eq!(heat_color(2.0, 2.0), RGBColor(8, 48, 107));
+        assert_eq!(heat_color(5.0, 0.0), RGBColor(247, 251, 255), "no load at all stays white");
+    }
 }

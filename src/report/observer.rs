@@ -18,7 +18,7 @@ use crate::stats::OPEN_STATES;
 pub const STATE_COLUMNS: [&str; 4] = ["chatbot", "waiting", "received", "in_progress"];
 
 /// The most time buckets of the agent-load heat map.
-pub const MAX_HEAT_BUCKETS: usize = 400;
+pub const MAX_HEAT_BUCKETS: usize = 200;
 
 /// Heat-map bucket lengths tried in order; the first giving at most [`MAX_HEAT_BUCKETS`] wins.
 const HEAT_BUCKETS: [i64; 10] = [300, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 604800];
