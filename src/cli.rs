@@ -8,6 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser, Subcommand};
 
+use crate::report::{self, ReportError, ReportOptions};
 use crate::run::{RunSettings, run};
 use crate::scenario;
 
@@ -36,9 +37,12 @@ pub enum Command {
         /// Skip the invariant checks after every event (faster).
         #[arg(long)]
         no_invariants: bool,
-        /// Print only where the outputs went.
+        /// Print only where the outputs went (and no progress bar).
         #[arg(long, short)]
         quiet: bool,
+        /// Write only summary.md: no tables, charts or page (for timing the simulation alone).
+        #[arg(long)]
+        no_report: bool,
     },
     /// Run scenarios (folders mean every *.yaml under them) in parallel and check their
     /// `expect:` sections; exits non-zero on any failure.
@@ -64,8 +68,8 @@ pub enum Command {
 /// Runs the command line; returns the process exit code.
 pub fn main_with(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Run { scenario, seed, out, no_invariants, quiet } => {
-            cmd_run(&scenario, seed, out, no_invariants, quiet)
+        Command::Run { scenario, seed, out, no_invariants, quiet, no_report } => {
+            cmd_run(&scenario, seed, out, RunFlags { no_invariants, quiet, no_report })
         }
         Command::Check { paths } => {
             let paths = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths };
@@ -113,7 +117,15 @@ pub fn schema_json() -> String {
     serde_json::to_string_pretty(&schema).unwrap_or_default()
 }
 
-fn cmd_run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, no_invariants: bool, quiet: bool) -> Result<i32> {
+/// Switches of the `run` command.
+#[derive(Debug, Clone, Copy)]
+struct RunFlags {
+    no_invariants: bool,
+    quiet: bool,
+    no_report: bool,
+}
+
+fn cmd_run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, flags: RunFlags) -> Result<i32> {
     let sc = match scenario::load(path) {
         Ok(sc) => sc,
         Err(e) => {
@@ -121,39 +133,60 @@ fn cmd_run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, no_invariants: 
             return Ok(2);
         }
     };
+    let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(&sc.file.name));
+    let settings = RunSettings { seed, check_invariants: !flags.no_invariants };
     let started = Instant::now();
-    let result = run(&sc, RunSettings { seed, check_invariants: !no_invariants });
-    let wall = started.elapsed().as_secs_f64();
-    let output = match result {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(1);
+    // The wall time of the simulation (with the tables it streams), and of what follows it.
+    let (summary, stats_rooms, counters, wall, report) = if flags.no_report {
+        let output = match run(&sc, settings) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(1);
+            }
+        };
+        let wall = started.elapsed().as_secs_f64();
+        write_atomic(
+            &dir.join("summary.md"),
+            output.summary.markdown(&format!("consult-sim run: {}", sc.file.name)).as_bytes(),
+        )?;
+        (output.summary, output.stats.rooms, output.counters, wall, None)
+    } else {
+        let opts = ReportOptions { progress: !flags.quiet };
+        match report::run_with_report(&sc, settings, &dir, opts) {
+            Ok((output, report)) => {
+                (output.summary, output.stats.rooms, output.counters, report.run_secs, Some(report))
+            }
+            Err(ReportError::Run(e)) => {
+                eprintln!("error: {e}");
+                return Ok(1);
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot write the report {}", dir.display())),
         }
     };
-    let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(&sc.file.name));
-    write_atomic(
-        &dir.join("summary.md"),
-        output.summary.markdown(&format!("consult-sim run: {}", sc.file.name)).as_bytes(),
-    )?;
-    if !quiet {
-        println!("{}", output.summary.table());
-        let rooms = output.stats.rooms as f64;
-        let events = output.counters.events as f64;
+    if !flags.quiet {
+        println!("{}", summary.table());
+        let events = counters.events as f64;
         println!(
             "{} rooms, {} events in {:.3} s wall time: {:.0} rooms/s, {:.0} events/s",
-            output.stats.rooms,
-            output.counters.events,
+            stats_rooms,
+            counters.events,
             wall,
-            rooms / wall.max(1e-9),
+            stats_rooms as f64 / wall.max(1e-9),
             events / wall.max(1e-9)
         );
-        if !output.counters.rejected.is_empty() {
-            let list: Vec<String> = output.counters.rejected.iter().map(|(r, n)| format!("{r}: {n}")).collect();
+        if !counters.rejected.is_empty() {
+            let list: Vec<String> = counters.rejected.iter().map(|(r, n)| format!("{r}: {n}")).collect();
             println!("inputs rejected by the engine (D6): {}", list.join(", "));
         }
+        if let Some(r) = &report {
+            println!("tables, charts and page written in {:.3} s", r.write_secs);
+        }
     }
-    println!("reports written to {}", dir.display());
+    match &report {
+        Some(r) => println!("reports written to {} ({} files; open index.html)", dir.display(), r.files.len()),
+        None => println!("reports written to {}", dir.display()),
+    }
     Ok(0)
 }
 

@@ -5,11 +5,13 @@
 //! - [`sim`]: the virtual clock, the future-event list, the workload;
 //! - [`scenario`]: YAML scenarios with located errors;
 //! - [`stats`]: streaming statistics and the run summary;
-//! - [`run`]: one scenario run end to end, as the `run` command does it.
+//! - [`run`]: one scenario run end to end, as the `run` command does it;
+//! - [`report`]: the report folder of a run (polars tables, plotters charts, an HTML page).
 
 pub mod check;
 pub mod cli;
 pub mod engine;
+pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod sim;

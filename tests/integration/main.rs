@@ -3,5 +3,6 @@
 
 mod architecture;
 mod cli;
+mod reports;
 mod scenario_errors;
 mod workload;

@@ -1,0 +1,82 @@
+//! The `rooms` table (SIM7): one row per finished, rejected or censored room, streamed to CSV
+//! and Parquet in batches so that memory holds at most one batch of rooms.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use polars::prelude::*;
+
+use super::table::TableThread;
+use super::{Labels, ReportError};
+use crate::stats::{RoomRecord, RoomSink};
+
+/// Rooms buffered before a batch goes to disk (one Parquet row group per batch).
+pub const ROOM_BATCH: usize = 32_768;
+
+/// The columns holding virtual times (seconds since 1970-01-01 00:00, local time).
+pub const TIME_COLUMNS: [&str; 6] =
+    ["created_at", "request_at", "waiting_since", "assigned_at", "first_reply_at", "closed_at"];
+
+/// A [`RoomSink`] that writes the `rooms` table from a thread of its own.
+#[derive(Debug)]
+pub struct RoomTable {
+    buf: Vec<RoomRecord>,
+    writer: TableThread<Vec<RoomRecord>>,
+}
+
+impl RoomTable {
+    /// A table written into `dir`.
+    pub fn new(dir: &Path, labels: Arc<Labels>) -> Result<RoomTable, ReportError> {
+        let writer = TableThread::spawn(dir, "rooms", move |rows: Vec<RoomRecord>| frame(&labels, &rows))?;
+        Ok(RoomTable { buf: Vec::with_capacity(ROOM_BATCH), writer })
+    }
+
+    /// Writes the last batch and the footers; returns the number of rows. Rooms seen after this
+    /// are an error reported by a second call.
+    pub fn finish(&mut self) -> Result<u64, ReportError> {
+        let last = std::mem::take(&mut self.buf);
+        self.writer.finish(last)
+    }
+}
+
+impl RoomSink for RoomTable {
+    fn room(&mut self, record: &RoomRecord) {
+        self.buf.push(record.clone());
+        if self.buf.len() >= ROOM_BATCH {
+            let batch = std::mem::replace(&mut self.buf, Vec::with_capacity(ROOM_BATCH));
+            self.writer.send(batch);
+        }
+    }
+}
+
+/// The rows of a batch of rooms.
+pub fn frame(l: &Labels, rows: &[RoomRecord]) -> PolarsResult<DataFrame> {
+    let opt_time = |f: fn(&RoomRecord) -> Option<i64>| rows.iter().map(f).collect::<Vec<_>>();
+    let cols = vec![
+        Column::new("room".into(), rows.iter().map(|r| r.room).collect::<Vec<u64>>()),
+        Column::new("channel".into(), rows.iter().map(|r| l.channel(r.channel)).collect::<Vec<&str>>()),
+        Column::new("category".into(), rows.iter().map(|r| l.category(r.category)).collect::<Vec<&str>>()),
+        Column::new("created_at".into(), rows.iter().map(|r| r.created_at).collect::<Vec<i64>>()),
+        Column::new("request_at".into(), opt_time(|r| r.request_at)),
+        Column::new("waiting_since".into(), opt_time(|r| r.waiting_since)),
+        Column::new(
+            "wait_code".into(),
+            rows.iter().map(|r| r.wait_code.map(|c| c.as_str())).collect::<Vec<Option<&str>>>(),
+        ),
+        Column::new("assigned_at".into(), opt_time(|r| r.assigned_at)),
+        Column::new(
+            "assign_path".into(),
+            rows.iter().map(|r| r.assign_path.map(|p| p.as_str())).collect::<Vec<Option<&str>>>(),
+        ),
+        Column::new("first_reply_at".into(), opt_time(|r| r.first_reply_at)),
+        Column::new("closed_at".into(), opt_time(|r| r.closed_at)),
+        Column::new(
+            "close_type".into(),
+            rows.iter().map(|r| r.close_type.map(|c| c.as_str())).collect::<Vec<Option<&str>>>(),
+        ),
+        Column::new("final_state".into(), rows.iter().map(|r| r.state.as_str()).collect::<Vec<&str>>()),
+        Column::new("owner".into(), rows.iter().map(|r| r.owner.map(|a| l.account(a))).collect::<Vec<Option<&str>>>()),
+        Column::new("censored".into(), rows.iter().map(|r| r.censored).collect::<Vec<bool>>()),
+    ];
+    DataFrame::new(rows.len(), cols)
+}

@@ -1,0 +1,161 @@
+//! Writing polars frames as CSV and Parquet: whole frames for the small tables, and batched
+//! writers for the tables that grow with the run (rooms, queue), so memory never holds them.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use super::ReportError;
+
+/// Decimal places of floats in CSV files (Parquet keeps the exact values).
+pub const CSV_FLOAT_DECIMALS: usize = 3;
+
+// Unbuffered files: both writers serialise a whole batch (CSV) or page (Parquet) before writing,
+// and an unbuffered file reports every write error instead of losing it in a buffer's drop.
+fn create(path: &Path) -> Result<File, ReportError> {
+    File::create(path).map_err(|e| ReportError::io(path, e))
+}
+
+fn csv_writer(w: File) -> CsvWriter<File> {
+    CsvWriter::new(w).include_header(true).with_float_precision(Some(CSV_FLOAT_DECIMALS)).n_threads(1)
+}
+
+fn parquet_writer(w: File) -> ParquetWriter<File> {
+    // Zstd is the default; serial column encoding keeps the run's threads for the simulation.
+    ParquetWriter::new(w).with_compression(ParquetCompression::Zstd(None)).set_parallel(false)
+}
+
+/// Writes `<dir>/<name>.csv` and `<dir>/<name>.parquet` from one frame.
+pub fn write_frame(dir: &Path, name: &str, df: &mut DataFrame) -> Result<(), ReportError> {
+    let csv = dir.join(format!("{name}.csv"));
+    csv_writer(create(&csv)?).finish(df)?;
+    let pq = dir.join(format!("{name}.parquet"));
+    parquet_writer(create(&pq)?).finish(df)?;
+    Ok(())
+}
+
+/// A table written in batches to `<name>.csv` and `<name>.parquet`.
+pub struct BatchedTable {
+    dir: PathBuf,
+    name: &'static str,
+    writers: Option<(polars::io::csv::write::BatchedWriter<File>, polars::io::parquet::write::BatchedWriter<File>)>,
+    rows: u64,
+}
+
+impl std::fmt::Debug for BatchedTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchedTable")
+            .field("dir", &self.dir)
+            .field("name", &self.name)
+            .field("rows", &self.rows)
+            .finish()
+    }
+}
+
+impl BatchedTable {
+    /// A table in `dir`; files are created with the first batch (its schema is the table's).
+    pub fn new(dir: &Path, name: &'static str) -> BatchedTable {
+        BatchedTable { dir: dir.to_path_buf(), name, writers: None, rows: 0 }
+    }
+
+    /// Rows written so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Appends one batch (possibly empty: the first one fixes the schema and the header).
+    pub fn write(&mut self, df: &DataFrame) -> Result<(), ReportError> {
+        if self.writers.is_none() {
+            let schema = df.schema();
+            let csv = csv_writer(create(&self.dir.join(format!("{}.csv", self.name)))?).batched(schema)?;
+            let pq = parquet_writer(create(&self.dir.join(format!("{}.parquet", self.name)))?).batched(schema)?;
+            self.writers = Some((csv, pq));
+        }
+        if df.height() == 0 {
+            return Ok(());
+        }
+        let (csv, pq) = self.writers.as_mut().expect("writers were created above");
+        // Both writers want aligned chunks; a batch built from vectors has one chunk per column.
+        csv.write_batch(df)?;
+        pq.write_batch(df)?;
+        self.rows += df.height() as u64;
+        Ok(())
+    }
+
+    /// Writes the footers. At least one batch (possibly empty) must have been written: the
+    /// first one gives the schema.
+    pub fn finish(mut self) -> Result<u64, ReportError> {
+        let (mut csv, pq) = self.writers.take().ok_or(ReportError::Finished(self.name))?;
+        csv.finish()?;
+        pq.finish()?;
+        Ok(self.rows)
+    }
+}
+
+/// A [`BatchedTable`] written by a thread of its own: the simulation hands over batches and goes
+/// on while they are encoded and written, in order. At most two batches wait in the channel, so
+/// memory stays bounded.
+#[derive(Debug)]
+pub struct TableThread<M: Send + 'static> {
+    tx: Option<std::sync::mpsc::SyncSender<M>>,
+    worker: Option<std::thread::JoinHandle<Result<u64, ReportError>>>,
+    name: &'static str,
+}
+
+impl<M: Send + 'static> TableThread<M> {
+    /// Starts the writer of `<dir>/<name>.{csv,parquet}`; `to_frame` turns a batch into rows.
+    pub fn spawn<F>(dir: &Path, name: &'static str, to_frame: F) -> Result<TableThread<M>, ReportError>
+    where
+        F: Fn(M) -> PolarsResult<DataFrame> + Send + 'static,
+    {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<M>(2);
+        let mut table = BatchedTable::new(dir, name);
+        let worker = std::thread::Builder::new()
+            .name(format!("{name} writer"))
+            .spawn(move || {
+                let mut error = None;
+                // Keep draining after an error so that the sender never blocks.
+                for batch in rx {
+                    if error.is_none()
+                        && let Err(e) = to_frame(batch).map_err(ReportError::from).and_then(|df| table.write(&df))
+                    {
+                        error = Some(e);
+                    }
+                }
+                match error {
+                    Some(e) => Err(e),
+                    None => table.finish(),
+                }
+            })
+            .map_err(|e| ReportError::io(&dir.join(name), e))?;
+        Ok(TableThread { tx: Some(tx), worker: Some(worker), name })
+    }
+
+    /// Hands over one batch (an error of the writer shows at [`TableThread::finish`]).
+    pub fn send(&self, batch: M) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(batch);
+        }
+    }
+
+    /// Hands over the last batch (possibly empty: it fixes the schema of an empty table), waits
+    /// for the writer and returns the number of rows written.
+    pub fn finish(&mut self, last: M) -> Result<u64, ReportError> {
+        self.send(last);
+        drop(self.tx.take());
+        let worker = self.worker.take().ok_or(ReportError::Finished(self.name))?;
+        worker.join().map_err(|_| ReportError::Chart(format!("the {} writer panicked", self.name)))?
+    }
+}
+
+impl<M: Send + 'static> Drop for TableThread<M> {
+    /// A table abandoned (a failed run) still waits for its writer, so that no thread writes into
+    /// a staging folder being removed.
+    fn drop(&mut self) {
+        drop(self.tx.take());
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
