@@ -11,6 +11,7 @@
 //!
 //! Polars and plotters are used here only; the engine and the simulation know nothing of them.
 
+pub mod audit;
 pub mod charts;
 pub mod html;
 pub mod observer;
@@ -28,6 +29,7 @@ use polars::prelude::*;
 use crate::engine::{Engine, Role, Time};
 use crate::run::{RunError, RunOutput, RunSettings, run_observed};
 use crate::scenario::Scenario;
+pub use audit::AuditTable;
 pub use observer::ReportObserver;
 pub use progress::Progress;
 pub use rooms::RoomTable;
@@ -119,7 +121,7 @@ impl Labels {
 }
 
 /// Every table a report writes, each as `<name>.csv` and `<name>.parquet`, with what it holds.
-pub const TABLES: [(&str, &str); 7] = [
+pub const TABLES: [(&str, &str); 8] = [
     ("rooms", "one row per room created in the measured window (SIM7); times in seconds since 1970-01-01 local"),
     ("queue", "rooms per state and waiting rooms per wait code at each step start, and each step's mean"),
     (
@@ -130,6 +132,7 @@ pub const TABLES: [(&str, &str); 7] = [
     ("entry_paths", "requests assigned at once, entering Waiting per wait code, and rejected"),
     ("messages", "automatic messages per kind"),
     ("closes", "closed rooms per close type"),
+    ("audit", "the service usage history (L1, L2): every entry in (time, sequence) order"),
 ];
 
 /// How to write a report.
@@ -228,14 +231,17 @@ pub fn run_with_report(
     let step = sc.file.report.queue_step.secs().max(1);
 
     let started = Instant::now();
-    let observers = (ReportObserver::new(&dir, from, end, step)?, Progress::new(opts.progress, start, end));
-    let (mut output, (observer, progress)) =
+    let observers = (
+        (ReportObserver::new(&dir, from, end, step)?, AuditTable::new(&dir, labels.clone())?),
+        Progress::new(opts.progress, start, end),
+    );
+    let (mut output, ((observer, audit), progress)) =
         run_observed(sc, settings, RoomTable::new(&dir, labels.clone())?, |_| Ok(observers))?;
     let run_secs = started.elapsed().as_secs_f64();
 
     let written = Instant::now();
     progress.phase("writing tables");
-    let result = write_derived(sc, &dir, &mut output, observer, &labels, step, &progress);
+    let result = write_derived(sc, &dir, &mut output, observer, audit, &labels, step, &progress);
     progress.clear();
     let rows = result?;
     let write_secs = written.elapsed().as_secs_f64();
@@ -250,16 +256,19 @@ pub fn run_with_report(
 }
 
 /// Everything after the simulation: tables, charts, summary and page.
+#[allow(clippy::too_many_arguments)]
 fn write_derived(
     sc: &Scenario,
     dir: &Path,
     output: &mut RunOutput<RoomTable>,
     observer: ReportObserver,
+    mut audit: AuditTable,
     labels: &Labels,
     step: i64,
     progress: &Progress,
 ) -> Result<Vec<(&'static str, u64)>, ReportError> {
     let room_rows = output.stats.sink.finish()?;
+    let audit_rows = audit.finish()?;
     let obs = observer.into_output()?;
     let stats = &output.stats;
     let rooms_pq = dir.join("rooms.parquet");
@@ -297,6 +306,7 @@ fn write_derived(
         ("entry_paths", entries.height() as u64),
         ("messages", messages.height() as u64),
         ("closes", closes.height() as u64),
+        ("audit", audit_rows),
     ];
     let mut listed: Vec<(&str, u64, &str)> = Vec::new();
     for ((name, what), (_, n)) in TABLES.iter().zip(&rows) {

@@ -173,10 +173,7 @@ impl Generator {
             }
             if items.is_empty() { None } else { Some(Choice::new(items).map_err(|e| e.to_string())?) }
         };
-        let arrival = match &spec.arrivals {
-            Some(p) => Some(ArrivalProcess::new(p.clone(), start)),
-            None => None,
-        };
+        let arrival = spec.arrivals.as_ref().map(|p| ArrivalProcess::new(p.clone(), start));
         let mut rosters = Vec::new();
         for a in &sc.accounts {
             if let Some(name) = &a.shift {

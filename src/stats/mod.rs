@@ -296,34 +296,26 @@ impl<S: RoomSink> Observer for Stats<S> {
                         self.wait_entries[code.index()] += 1;
                     }
                 }
-                Effect::RequestRejected { room, cause } => {
-                    if self.counts(engine, room) {
-                        let i = match cause {
-                            RejectCause::AfterHours => 0,
-                            RejectCause::OverCapacity => 1,
-                        };
-                        self.rejections[i] += 1;
-                    }
+                Effect::RequestRejected { room, cause } if self.counts(engine, room) => {
+                    let i = match cause {
+                        RejectCause::AfterHours => 0,
+                        RejectCause::OverCapacity => 1,
+                    };
+                    self.rejections[i] += 1;
                 }
-                Effect::BlockedAttempt { .. } => {
-                    if in_window {
-                        self.blocked_attempts += 1;
-                    }
+                Effect::BlockedAttempt { .. } if in_window => {
+                    self.blocked_attempts += 1;
                 }
-                Effect::Message { room, kind, .. } => {
-                    if self.counts(engine, room) {
-                        self.messages[kind.index()] += 1;
-                    }
+                Effect::Message { room, kind, .. } if self.counts(engine, room) => {
+                    self.messages[kind.index()] += 1;
                 }
                 Effect::Closed { room, .. } => {
                     if let Some(r) = engine.room(room) {
                         self.finish_room(r, false);
                     }
                 }
-                Effect::Audit(_) => {
-                    if in_window {
-                        self.audit_entries += 1;
-                    }
+                Effect::Audit(_) if in_window => {
+                    self.audit_entries += 1;
                 }
                 _ => {}
             }

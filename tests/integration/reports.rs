@@ -160,6 +160,13 @@ fn sim7_parquet_row_counts_match_the_run_summary() {
     let received: u64 = agents.column("rooms_received").unwrap().u64().unwrap().sum().unwrap();
     assert!(received >= n, "{received} assignments received < {n} first assignments");
 
+    // audit (L1, L2): every entry of the run, in (time, sequence) order.
+    let audit = read_parquet(dir, "audit");
+    assert_eq!(audit.height() as u64, summary_u64(summary, "audit", "entries"));
+    let seq: Vec<u64> = audit.column("seq").unwrap().u64().unwrap().into_no_null_iter().collect();
+    let at: Vec<i64> = audit.column("at").unwrap().i64().unwrap().into_no_null_iter().collect();
+    assert!(seq.windows(2).all(|w| w[0] < w[1]) && at.windows(2).all(|w| w[0] <= w[1]), "ordered by (time, seq)");
+
     // CSV files hold the same rows as the Parquet files.
     for (t, _) in TABLES {
         let csv = std::fs::read_to_string(dir.join(format!("{t}.csv"))).unwrap();
