@@ -7,6 +7,7 @@
 //! - [`stats`]: streaming statistics and the run summary;
 //! - [`run`]: one scenario run end to end, as the `run` command does it.
 
+pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod engine;
