@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser, Subcommand};
 
-use crate::run::{RunSettings, run};
+use crate::run::{RunSettings, run_with_sink};
 use crate::scenario;
 
 /// consult-sim: a deterministic simulator of a chat consultation-status engine.
@@ -39,6 +39,10 @@ pub enum Command {
         /// Print only where the outputs went.
         #[arg(long, short)]
         quiet: bool,
+        /// Run N independent replications in parallel (seeds derived from the seed) and print
+        /// the mean and 95% confidence interval of every KPI.
+        #[arg(long, short = 'n')]
+        replications: Option<u64>,
     },
     /// Run scenarios (folders mean every *.yaml under them) in parallel and check their
     /// `expect:` sections; exits non-zero on any failure.
@@ -64,7 +68,10 @@ pub enum Command {
 /// Runs the command line; returns the process exit code.
 pub fn main_with(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Run { scenario, seed, out, no_invariants, quiet } => {
+        Command::Run { scenario, seed, out, no_invariants, quiet, replications: Some(n) } => {
+            crate::analysis::cmd::replications(&scenario, seed, out, n, !no_invariants, quiet)
+        }
+        Command::Run { scenario, seed, out, no_invariants, quiet, replications: None } => {
             cmd_run(&scenario, seed, out, no_invariants, quiet)
         }
         Command::Check { paths } => {
@@ -122,7 +129,8 @@ fn cmd_run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, no_invariants: 
         }
     };
     let started = Instant::now();
-    let result = run(&sc, RunSettings { seed, check_invariants: !no_invariants });
+    let sink = crate::analysis::kpi::KpiSink::new(sc.file.service_level.secs());
+    let result = run_with_sink(&sc, RunSettings { seed, check_invariants: !no_invariants }, sink);
     let wall = started.elapsed().as_secs_f64();
     let output = match result {
         Ok(o) => o,
@@ -151,6 +159,11 @@ fn cmd_run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, no_invariants: 
         if !output.counters.rejected.is_empty() {
             let list: Vec<String> = output.counters.rejected.iter().map(|(r, n)| format!("{r}: {n}")).collect();
             println!("inputs rejected by the engine (D6): {}", list.join(", "));
+        }
+        if let Ok((q, b, analytic)) = crate::analysis::baseline::of_scenario(&sc) {
+            println!("analytic baseline — {}", crate::analysis::baseline::describe(&q, &b));
+            let sim = crate::analysis::kpi::values(&output.stats);
+            println!("{}", crate::analysis::baseline::comparison_table(&sim, &analytic));
         }
     }
     println!("reports written to {}", dir.display());

@@ -1,4 +1,9 @@
 //! Analysis on top of runs: Erlang C / A baselines, replications with confidence intervals,
 //! what-if variants, staffing search, sharded sweeps.
 
+pub mod baseline;
+pub mod ci;
+pub mod cmd;
 pub mod erlang;
+pub mod kpi;
+pub mod replications;
