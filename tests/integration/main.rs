@@ -2,5 +2,7 @@
 //! per file).
 
 mod cli;
+mod erlang;
+mod replications;
 mod scenario_errors;
 mod workload;
