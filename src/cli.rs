@@ -50,6 +50,57 @@ pub enum Command {
         /// Scenario files or folders (default: scenarios/).
         paths: Vec<PathBuf>,
     },
+    /// Compare two scenario files, or a scenario with its `variants:`, on the same customers
+    /// (common random numbers): KPI table with differences and their 95% CIs, latency CDF chart.
+    Compare {
+        /// Base scenario.
+        a: PathBuf,
+        /// Second scenario (optional with --variant or declared variants).
+        b: Option<PathBuf>,
+        /// Variants of A to compare with A (default: every declared variant when B is absent).
+        #[arg(long)]
+        variant: Vec<String>,
+        /// Replications per scenario.
+        #[arg(long, short = 'n', default_value_t = 10)]
+        replications: u64,
+        /// Base seed (default: A's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output folder (default: reports/compare-<A's name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Find the smallest number of agents meeting KPI targets with 95% confidence and print the
+    /// curve (agents vs KPI).
+    Staff {
+        /// Scenario file.
+        scenario: PathBuf,
+        /// Target, e.g. "p90_assign<=2m", "80% within 20s", "abandonment<=5%" (repeatable; all
+        /// must hold).
+        #[arg(long, short = 't', required = true)]
+        target: Vec<String>,
+        /// Team prefix whose count is sized (default: the first team of agents).
+        #[arg(long)]
+        team: Option<String>,
+        /// Smallest count tried.
+        #[arg(long, default_value_t = 1)]
+        min: u32,
+        /// Largest count tried (default: 3 × the scenario's count).
+        #[arg(long)]
+        max: Option<u32>,
+        /// Replications per staffing level.
+        #[arg(long, short = 'n', default_value_t = 10)]
+        replications: u64,
+        /// Base seed (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Levels evaluated each side of the answer for the curve.
+        #[arg(long, default_value_t = 3)]
+        context: u32,
+        /// Output folder (default: reports/<scenario name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Check a scenario file without running it.
     Validate {
         /// Scenario files.
@@ -89,6 +140,12 @@ pub fn main_with(cli: Cli) -> Result<i32> {
                 failed.len()
             );
             Ok(if failed.is_empty() { 0 } else { 1 })
+        }
+        Command::Compare { a, b, variant, replications, seed, out } => {
+            crate::analysis::cmd::compare(&a, b.as_deref(), &variant, replications, seed, out)
+        }
+        Command::Staff { scenario, target, team, min, max, replications, seed, context, out } => {
+            crate::analysis::cmd::staff(&scenario, &target, team.as_deref(), min, max, replications, seed, context, out)
         }
         Command::Validate { scenarios } => {
             let mut bad = 0;

@@ -76,3 +76,222 @@ pub fn replications(
     println!("reports written to {}", dir.display());
     Ok(0)
 }
+
+/// `staff FILE --target T…`.
+#[allow(clippy::too_many_arguments)]
+pub fn staff(
+    path: &Path,
+    targets: &[String],
+    team: Option<&str>,
+    min: u32,
+    max: Option<u32>,
+    n: u64,
+    seed: Option<u64>,
+    context: u32,
+    out: Option<PathBuf>,
+) -> Result<i32> {
+    use super::staffing::{self, Target};
+    let sc = match load_or_report(path) {
+        Ok(sc) => sc,
+        Err(code) => return Ok(code),
+    };
+    let mut parsed = Vec::new();
+    for t in targets {
+        match Target::parse(t) {
+            Ok(t) => parsed.push(t),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(2);
+            }
+        }
+    }
+    if parsed.is_empty() {
+        eprintln!("error: give at least one --target, e.g. --target \"p90_assign<=2m\" or --target \"80% within 20s\"");
+        return Ok(2);
+    }
+    let team = match staffing::team_index(&sc, team) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {}: {e}", sc.path);
+            return Ok(2);
+        }
+    };
+    let current = sc.file.teams[team].count;
+    let max = max.unwrap_or(current.saturating_mul(3).max(min + 10));
+    let min = min.max(1);
+    if max < min {
+        eprintln!("error: --max {max} is below --min {min}");
+        return Ok(2);
+    }
+    let rs = ReplicationSettings { replications: n.max(2), seed, check_invariants: false };
+    let started = Instant::now();
+    let search = match staffing::search(&sc, team, &parsed, min, max, &rs, context) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(1);
+        }
+    };
+    let analytic = staffing::analytic(&sc, team, &parsed, &search);
+    let table = staffing::table(&search, &parsed, &analytic);
+    let prefix = &sc.file.teams[team].prefix;
+    let verdict = match search.answer {
+        Some(a) => format!(
+            "smallest team `{prefix}` meeting {} with 95% confidence: {a} agents (the scenario has {current})",
+            parsed.iter().map(|t| format!("`{}`", t.text)).collect::<Vec<_>>().join(" and ")
+        ),
+        None => format!("no team `{prefix}` of {min}..={max} agents meets the targets; try a larger --max"),
+    };
+    let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(&sc.file.name));
+    let mut md = String::new();
+    let _ = writeln!(md, "# consult-sim staff: {}\n", sc.file.name);
+    let _ = writeln!(md, "{verdict}.\n");
+    let _ = writeln!(md, "{} replications per level; each cell is the mean ± the 95% half-width.\n", rs.replications);
+    let _ = writeln!(md, "```text\n{table}\n```\n\n![curve](staffing.svg)");
+    write_atomic(&dir.join("staffing.md"), md.as_bytes())?;
+    let lines: Vec<super::chart::Line> = parsed
+        .iter()
+        .map(|t| {
+            let kd = super::kpi::KPIS[t.kpi];
+            let scale = if kd.unit == super::kpi::Unit::Share { 100.0 } else { 1.0 };
+            super::chart::Line {
+                label: kd.label.to_string(),
+                points: search
+                    .levels
+                    .iter()
+                    .map(|(n, l)| {
+                        let e = &l.estimates[t.kpi];
+                        (f64::from(*n), e.mean * scale, e.half * scale)
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let marks: Vec<(String, f64)> = parsed
+        .iter()
+        .map(|t| {
+            let scale = if super::kpi::KPIS[t.kpi].unit == super::kpi::Unit::Share { 100.0 } else { 1.0 };
+            (format!("target {}", t.text), t.value * scale)
+        })
+        .collect();
+    let y_desc = if parsed.iter().all(|t| super::kpi::KPIS[t.kpi].unit == super::kpi::Unit::Share) {
+        "%"
+    } else {
+        "KPI (seconds or %)"
+    };
+    if let Err(e) = super::chart::lines_svg(
+        &dir.join("staffing.svg"),
+        &format!("{}: agents vs KPI (95% CI)", sc.file.name),
+        &format!("agents in team `{prefix}`"),
+        y_desc,
+        &lines,
+        &marks,
+    ) {
+        eprintln!("warning: {e}");
+    }
+    println!("{table}");
+    println!("{verdict}");
+    println!(
+        "{} staffing levels × {} replications in {:.1} s; reports written to {}",
+        search.levels.len(),
+        rs.replications,
+        started.elapsed().as_secs_f64(),
+        dir.display()
+    );
+    Ok(if search.answer.is_some() { 0 } else { 1 })
+}
+
+/// `compare A.yaml [B.yaml] [--variant NAME…]`.
+pub fn compare(
+    a: &Path,
+    b: Option<&Path>,
+    variants: &[String],
+    n: u64,
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+) -> Result<i32> {
+    use super::variants::{self, Comparison};
+    let base = match load_or_report(a) {
+        Ok(sc) => sc,
+        Err(code) => return Ok(code),
+    };
+    let mut others: Vec<Scenario> = Vec::new();
+    if let Some(b) = b {
+        match load_or_report(b) {
+            Ok(sc) => others.push(sc),
+            Err(code) => return Ok(code),
+        }
+    }
+    let names = if variants.is_empty() && b.is_none() { variants::names(&base) } else { variants.to_vec() };
+    for v in &names {
+        match variants::apply(&base, v) {
+            Ok(sc) => others.push(sc),
+            Err(e) => {
+                eprintln!("{e}");
+                return Ok(2);
+            }
+        }
+    }
+    if others.is_empty() {
+        eprintln!("error: nothing to compare: give a second file, or --variant NAME, or declare `variants:`");
+        return Ok(2);
+    }
+    let rs = ReplicationSettings { replications: n.max(2), seed, check_invariants: false };
+    let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(format!("compare-{}", base.file.name)));
+    let mut md = String::new();
+    let _ = writeln!(md, "# consult-sim compare: {}\n", base.file.name);
+    let _ = writeln!(
+        md,
+        "{} replications each, the same seeds for every scenario (common random numbers); differences \
+         are paired replication by replication.\n",
+        rs.replications
+    );
+    for other in &others {
+        let cmp = match Comparison::run(&base, other, &rs) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(1);
+            }
+        };
+        let table = cmp.table();
+        println!("{} vs {}", cmp.a_name, cmp.b_name);
+        println!("{table}");
+        let _ = writeln!(md, "## {} vs {}\n\n```text\n{table}\n```\n", cmp.a_name, cmp.b_name);
+        let cdf = |reps: &[super::replications::Replication]| -> Vec<(f64, f64, f64)> {
+            let mut h = crate::stats::Histogram::default();
+            for r in reps {
+                for t in &r.sink.hours {
+                    h.merge(&t.latency);
+                }
+            }
+            let total = h.count().max(1) as f64;
+            let mut acc = 0u64;
+            h.iter()
+                .map(|(v, c)| {
+                    acc += c;
+                    (v as f64, 100.0 * acc as f64 / total, f64::NAN)
+                })
+                .collect()
+        };
+        let file = format!("cdf-{}.svg", other.file.name.replace('/', "-"));
+        let lines = vec![
+            super::chart::Line { label: cmp.a_name.clone(), points: cdf(&cmp.a) },
+            super::chart::Line { label: cmp.b_name.clone(), points: cdf(&cmp.b) },
+        ];
+        if let Err(e) = super::chart::lines_svg(
+            &dir.join(&file),
+            "wait of the served (assignment latency): CDF",
+            "seconds",
+            "% assigned within",
+            &lines,
+            &[],
+        ) {
+            eprintln!("warning: {e}");
+        }
+        let _ = writeln!(md, "![latency CDF]({file})\n");
+    }
+    write_atomic(&dir.join("compare.md"), md.as_bytes())?;
+    println!("reports written to {}", dir.display());
+    Ok(0)
+}

@@ -2,8 +2,11 @@
 //! what-if variants, staffing search, sharded sweeps.
 
 pub mod baseline;
+pub mod chart;
 pub mod ci;
 pub mod cmd;
 pub mod erlang;
 pub mod kpi;
 pub mod replications;
+pub mod staffing;
+pub mod variants;

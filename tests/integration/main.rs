@@ -1,6 +1,7 @@
 //! Integration tests: one binary with one module per behaviour (faster to link than one binary
 //! per file).
 
+mod analysis;
 mod cli;
 mod erlang;
 mod replications;
