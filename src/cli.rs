@@ -101,6 +101,45 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Run a sweep (variants × team sizes × replications), or one deterministic shard of it
+    /// (`--shard K/N`, written as Parquet for `merge`).
+    Sweep {
+        /// Scenario file.
+        scenario: PathBuf,
+        /// Variants to include besides the scenario as written (repeatable).
+        #[arg(long)]
+        variant: Vec<String>,
+        /// Include every declared variant.
+        #[arg(long)]
+        all_variants: bool,
+        /// Team sizes, e.g. `10..14` or `10,12,16` (default: the scenario's).
+        #[arg(long)]
+        agents: Option<String>,
+        /// Team whose size --agents sets (default: the first team of agents).
+        #[arg(long)]
+        team: Option<String>,
+        /// Replications per (variant, size).
+        #[arg(long, short = 'n', default_value_t = 10)]
+        replications: u64,
+        /// Base seed (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Run only shard K of N (1-based): writes shard-K-of-N.parquet.
+        #[arg(long)]
+        shard: Option<String>,
+        /// Output folder (default: reports/sweep-<scenario name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Merge shard files of a sweep into the tables of a one-machine run (sweep.parquet, sweep.md).
+    Merge {
+        /// Shard files (shard-K-of-N.parquet).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Check a scenario file without running it.
     Validate {
         /// Scenario files.
@@ -147,6 +186,20 @@ pub fn main_with(cli: Cli) -> Result<i32> {
         Command::Staff { scenario, target, team, min, max, replications, seed, context, out } => {
             crate::analysis::cmd::staff(&scenario, &target, team.as_deref(), min, max, replications, seed, context, out)
         }
+        Command::Sweep { scenario, variant, all_variants, agents, team, replications, seed, shard, out } => {
+            crate::analysis::cmd::sweep(
+                &scenario,
+                &variant,
+                all_variants,
+                agents.as_deref(),
+                team,
+                replications,
+                seed,
+                shard.as_deref(),
+                out,
+            )
+        }
+        Command::Merge { files, out } => crate::analysis::cmd::merge(&files, &out),
         Command::Validate { scenarios } => {
             let mut bad = 0;
             for p in scenarios {

@@ -295,3 +295,104 @@ pub fn compare(
     println!("reports written to {}", dir.display());
     Ok(0)
 }
+
+/// `sweep FILE [--variant …] [--agents …] -n N [--shard K/N]`.
+#[allow(clippy::too_many_arguments)]
+pub fn sweep(
+    path: &Path,
+    variant: &[String],
+    all_variants: bool,
+    agents: Option<&str>,
+    team: Option<String>,
+    n: u64,
+    seed: Option<u64>,
+    shard: Option<&str>,
+    out: Option<PathBuf>,
+) -> Result<i32> {
+    use super::shards::{self, SweepSpec};
+    let sc = match load_or_report(path) {
+        Ok(sc) => sc,
+        Err(code) => return Ok(code),
+    };
+    let mut variants = vec![String::new()];
+    if all_variants {
+        variants.extend(super::variants::names(&sc));
+    }
+    variants.extend(variant.iter().cloned());
+    let sizes = match agents.map(shards::parse_sizes).transpose() {
+        Ok(s) => s.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(2);
+        }
+    };
+    let spec = SweepSpec { variants, agents: sizes, team, replications: n.max(1), seed };
+    let all = shards::tasks(&spec);
+    let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(format!("sweep-{}", sc.file.name)));
+    let started = Instant::now();
+    let (mine, file) = match shard {
+        Some(s) => match shards::parse_shard(s) {
+            Ok((k, of)) => (shards::shard(&all, k, of), Some(shards::shard_file(k, of))),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(2);
+            }
+        },
+        None => (all.clone(), None),
+    };
+    let rows = match shards::run_tasks(&sc, &spec, &mine) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(1);
+        }
+    };
+    let result = match &file {
+        Some(f) => shards::write_parquet(&dir.join(f), &rows),
+        None => shards::write_sweep(&dir, &rows),
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e}");
+        return Ok(1);
+    }
+    println!(
+        "{} of {} tasks in {:.1} s; wrote {}",
+        rows.len(),
+        all.len(),
+        started.elapsed().as_secs_f64(),
+        dir.join(file.as_deref().unwrap_or("sweep.parquet")).display()
+    );
+    if file.is_none() {
+        print!("{}", shards::summary_markdown(&shards::title(&rows), &rows));
+    }
+    Ok(0)
+}
+
+/// `merge SHARD.parquet… --out DIR`.
+pub fn merge(files: &[PathBuf], out: &Path) -> Result<i32> {
+    use super::shards;
+    let mut rows = Vec::new();
+    for f in files {
+        match shards::read_parquet(f) {
+            Ok(r) => rows.extend(r),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(2);
+            }
+        }
+    }
+    let rows = match shards::merge(rows) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(1);
+        }
+    };
+    if let Err(e) = shards::write_sweep(out, &rows) {
+        eprintln!("error: {e}");
+        return Ok(1);
+    }
+    print!("{}", shards::summary_markdown(&shards::title(&rows), &rows));
+    println!("merged {} files, {} tasks; wrote {}", files.len(), rows.len(), out.join("sweep.parquet").display());
+    Ok(0)
+}

@@ -8,5 +8,6 @@ pub mod cmd;
 pub mod erlang;
 pub mod kpi;
 pub mod replications;
+pub mod shards;
 pub mod staffing;
 pub mod variants;

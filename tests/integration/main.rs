@@ -6,4 +6,5 @@ mod cli;
 mod erlang;
 mod replications;
 mod scenario_errors;
+mod shards;
 mod workload;
