@@ -97,6 +97,10 @@ pub enum Command {
         /// Levels evaluated each side of the answer for the curve.
         #[arg(long, default_value_t = 3)]
         context: u32,
+        /// Size every team that has a `shift:` separately, each measured on the requests made
+        /// during its shift's hours (per hour-of-day block); --max bounds each team.
+        #[arg(long)]
+        by_shift: bool,
         /// Output folder (default: reports/<scenario name>).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -183,8 +187,22 @@ pub fn main_with(cli: Cli) -> Result<i32> {
         Command::Compare { a, b, variant, replications, seed, out } => {
             crate::analysis::cmd::compare(&a, b.as_deref(), &variant, replications, seed, out)
         }
-        Command::Staff { scenario, target, team, min, max, replications, seed, context, out } => {
-            crate::analysis::cmd::staff(&scenario, &target, team.as_deref(), min, max, replications, seed, context, out)
+        Command::Staff { scenario, target, team, min, max, replications, seed, context, by_shift, out } => {
+            if by_shift {
+                crate::analysis::cmd::staff_by_shift(&scenario, &target, max, replications, seed, out)
+            } else {
+                crate::analysis::cmd::staff(
+                    &scenario,
+                    &target,
+                    team.as_deref(),
+                    min,
+                    max,
+                    replications,
+                    seed,
+                    context,
+                    out,
+                )
+            }
         }
         Command::Sweep { scenario, variant, all_variants, agents, team, replications, seed, shard, out } => {
             crate::analysis::cmd::sweep(

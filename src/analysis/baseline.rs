@@ -21,7 +21,7 @@ use super::erlang::{Baseline, Model, Queue};
 use super::kpi::{KPIS, KpiValues, N_KPIS, fmt_value, k};
 use crate::engine::account::Auth;
 use crate::engine::calendar::DayHours;
-use crate::engine::settings::{BacklogMode, Method, YesNo};
+use crate::engine::settings::{BacklogMode, Method, Scope, YesNo};
 use crate::scenario::Scenario;
 use crate::sim::dist::Distribution;
 
@@ -93,7 +93,8 @@ pub fn queue_of(sc: &Scenario) -> Result<Queue, String> {
         if a.shift.is_some() {
             return no("accounts work shifts");
         }
-        if a.logged_in {
+        // A15: with the default scope every able account receives rooms, logged in or not.
+        if a.logged_in || s.distribution.scope == Scope::AllAble {
             servers += u64::from(a.capacity.unwrap_or(s.capacity.max_per_agent.0));
         }
     }

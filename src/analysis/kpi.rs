@@ -137,7 +137,8 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, other: &Tally) {
+    /// Adds another tally.
+    pub fn add(&mut self, other: &Tally) {
         self.requests += other.requests;
         self.waited += other.waited;
         self.within += other.within;

@@ -251,6 +251,182 @@ pub fn table(search: &Search, targets: &[Target], analytic: &BTreeMap<u32, Optio
     t
 }
 
+/// The hours of the day a shift covers: those whose start lies in `[login, logout)` (overnight
+/// when the logout is earlier than the login).
+pub fn block_hours(shift: &crate::scenario::model::ShiftSpec) -> Vec<usize> {
+    let (a, b) = (shift.login.secs(), shift.logout.secs());
+    (0..24usize)
+        .filter(|h| {
+            let t = *h as i64 * 3600;
+            if a <= b { t >= a && t < b } else { t >= a || t < b }
+        })
+        .collect()
+}
+
+/// Estimates of every KPI over the requests made in `hours` (the time-weighted KPIs are
+/// undefined per block and stay NaN).
+pub fn block_estimates(reps: &[Replication], hours: &[usize]) -> [Estimate; super::kpi::N_KPIS] {
+    let per_rep: Vec<super::kpi::KpiValues> = reps
+        .iter()
+        .map(|r| {
+            let mut t = super::kpi::Tally::default();
+            for &h in hours {
+                t.add(&r.sink.hours[h]);
+            }
+            super::kpi::tally_values(&t)
+        })
+        .collect();
+    std::array::from_fn(|k| Estimate::of(&per_rep.iter().map(|v| v[k]).collect::<Vec<_>>()))
+}
+
+/// The scenario with several teams resized.
+pub fn with_counts(sc: &Scenario, counts: &[(usize, u32)], targets: &[Target]) -> Scenario {
+    let mut s = sc.clone();
+    for &(team, n) in counts {
+        s.file.teams[team].count = n;
+    }
+    if let Some(d) = targets.iter().find_map(|t| t.sl_target) {
+        s.file.service_level = d;
+    }
+    s.accounts = expand_accounts(&s.file);
+    s
+}
+
+/// One shift block of a per-block search.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// Team index.
+    pub team: usize,
+    /// Team prefix.
+    pub prefix: String,
+    /// Shift name.
+    pub shift: String,
+    /// Hours of the day whose requests the block's targets are measured on.
+    pub hours: Vec<usize>,
+    /// The count chosen.
+    pub agents: u32,
+    /// Whether the block meets every target at that count.
+    pub meets: bool,
+    /// Block KPIs at the final staffing.
+    pub estimates: [Estimate; super::kpi::N_KPIS],
+}
+
+/// Staffing per hour-of-day block: every team with a shift is one block, measured on the
+/// requests made during its shift's hours. Each pass bisects each team's count (1..=`max`) with
+/// the other teams fixed, until a pass changes nothing (at most `passes`), since overlapping
+/// shifts help each other.
+pub fn search_by_shift(
+    sc: &Scenario,
+    targets: &[Target],
+    max: u32,
+    rs: &ReplicationSettings,
+    passes: u32,
+) -> Result<Vec<Block>, String> {
+    let teams: Vec<(usize, String, Vec<usize>)> = sc
+        .file
+        .teams
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let name = t.shift.clone()?;
+            let shift = sc.file.shifts.get(&name)?;
+            Some((i, name, block_hours(shift)))
+        })
+        .collect();
+    if teams.is_empty() {
+        return Err("no team has a `shift:`; per-block staffing sizes the teams of shift patterns".into());
+    }
+    let mut counts: Vec<(usize, u32)> = teams.iter().map(|(i, _, _)| (*i, sc.file.teams[*i].count)).collect();
+    let mut cache: BTreeMap<Vec<u32>, Vec<Replication>> = BTreeMap::new();
+    let mut run = |counts: &[(usize, u32)]| -> Result<Vec<Replication>, String> {
+        let key: Vec<u32> = counts.iter().map(|c| c.1).collect();
+        if let Some(r) = cache.get(&key) {
+            return Ok(r.clone());
+        }
+        let s = with_counts(sc, counts, targets);
+        let r = replications::replicate(&s, rs).map_err(|e| e.to_string())?;
+        cache.insert(key, r.clone());
+        Ok(r)
+    };
+    let meets = |reps: &[Replication], hours: &[usize]| {
+        let e = block_estimates(reps, hours);
+        targets.iter().all(|t| t.met_by(&e[t.kpi]))
+    };
+    for _ in 0..passes.max(1) {
+        let mut changed = false;
+        for (b, (_, _, hours)) in teams.iter().enumerate() {
+            let mut at = |n: u32, counts: &mut Vec<(usize, u32)>| -> Result<bool, String> {
+                counts[b].1 = n;
+                let reps = run(counts)?;
+                Ok(meets(&reps, hours))
+            };
+            let before = counts[b].1;
+            let mut trial = counts.clone();
+            let chosen = if !at(max, &mut trial)? {
+                max
+            } else {
+                let (mut lo, mut hi) = (1u32, max);
+                if at(lo, &mut trial)? {
+                    hi = lo;
+                }
+                while hi - lo > 1 {
+                    let mid = lo + (hi - lo) / 2;
+                    if at(mid, &mut trial)? { hi = mid } else { lo = mid }
+                }
+                hi
+            };
+            counts[b].1 = chosen;
+            changed |= chosen != before;
+        }
+        if !changed {
+            break;
+        }
+    }
+    let reps = run(&counts)?;
+    Ok(teams
+        .iter()
+        .enumerate()
+        .map(|(b, (team, shift, hours))| {
+            let estimates = block_estimates(&reps, hours);
+            Block {
+                team: *team,
+                prefix: sc.file.teams[*team].prefix.clone(),
+                shift: shift.clone(),
+                hours: hours.clone(),
+                agents: counts[b].1,
+                meets: targets.iter().all(|t| t.met_by(&estimates[t.kpi])),
+                estimates,
+            }
+        })
+        .collect())
+}
+
+/// The per-block result as a table.
+pub fn block_table(blocks: &[Block], targets: &[Target], sc: &Scenario) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    let mut header = vec!["team".to_string(), "shift".into(), "hours".into(), "agents (now)".into()];
+    header.extend(targets.iter().map(|t| KPIS[t.kpi].key.to_string()));
+    header.push("meets targets".into());
+    t.set_header(header);
+    for b in blocks {
+        let (first, last) = (b.hours.first().copied().unwrap_or(0), b.hours.last().copied().unwrap_or(0));
+        let mut row = vec![
+            b.prefix.clone(),
+            b.shift.clone(),
+            format!("{first:02}:00–{:02}:00 ({} h)", (last + 1) % 24, b.hours.len()),
+            format!("{} ({})", b.agents, sc.file.teams[b.team].count),
+        ];
+        for t in targets {
+            let e = &b.estimates[t.kpi];
+            row.push(format!("{} {}", fmt_value(KPIS[t.kpi].unit, e.mean), fmt_half(KPIS[t.kpi].unit, e.half)));
+        }
+        row.push(if b.meets { "yes".into() } else { "no (at --max)".into() });
+        t.add_row(row);
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,6 +444,20 @@ mod tests {
         assert!(Target::parse("p90<=x").is_err());
         assert!(Target::parse("nonsense").is_err());
         assert!(Target::parse("speed<=2m").unwrap_err().contains("unknown KPI"));
+    }
+
+    #[test]
+    fn block_hours_of_day_and_overnight_shifts() {
+        let shift = |login: &str, logout: &str| crate::scenario::model::ShiftSpec {
+            days: vec![],
+            login: crate::engine::time::TimeOfDay::parse(login).unwrap(),
+            logout: crate::engine::time::TimeOfDay::parse(logout).unwrap(),
+            breaks: vec![],
+            meal: None,
+            jitter: None,
+        };
+        assert_eq!(block_hours(&shift("09:00", "18:00")), (9..18).collect::<Vec<_>>());
+        assert_eq!(block_hours(&shift("22:00", "06:00")), vec![0, 1, 2, 3, 4, 5, 22, 23]);
     }
 
     #[test]

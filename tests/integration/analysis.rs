@@ -69,3 +69,25 @@ fn staffing_search_agrees_with_erlang_c() {
     let erlang = analytic[&21].expect("M/M/c qualifies");
     assert!((erlang - 0.8612).abs() < 1e-3, "{erlang}");
 }
+
+#[test]
+fn staffing_per_shift_block_sizes_each_team_on_its_own_hours() {
+    let sc = load("scenarios/capacity/staff-shifts.yaml");
+    let targets = vec![Target::parse("80% within 30s").unwrap()];
+    let blocks = staffing::search_by_shift(&sc, &targets, 20, &ReplicationSettings::new(4), 3).unwrap();
+    assert_eq!(blocks.len(), 2);
+    assert_eq!(blocks[0].hours, (8..15).collect::<Vec<_>>());
+    assert_eq!(blocks[1].hours, (15..22).collect::<Vec<_>>());
+    for b in &blocks {
+        assert!(b.meets, "{}", b.prefix);
+        // About 8–9 Erlang per block on 2 chats per agent: between 5 and 8 agents.
+        assert!((5..=8).contains(&b.agents), "{}: {}", b.prefix, b.agents);
+        // One fewer agent in this block misses the target (that is what "smallest" means).
+        let fewer: Vec<(usize, u32)> =
+            blocks.iter().map(|x| (x.team, if x.team == b.team { x.agents - 1 } else { x.agents })).collect();
+        let s = staffing::with_counts(&sc, &fewer, &targets);
+        let reps = consult_sim::analysis::replications::replicate(&s, &ReplicationSettings::new(4)).unwrap();
+        let e = staffing::block_estimates(&reps, &b.hours);
+        assert!(!targets[0].met_by(&e[k::SERVICE_LEVEL]), "{} with {} agents", b.prefix, b.agents - 1);
+    }
+}
