@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::report::{self, ReportError, ReportOptions};
-use crate::run::{RunSettings, run};
+use crate::run::{RunSettings, run_with_sink};
 use crate::scenario;
 
 /// consult-sim: a deterministic simulator of a chat consultation-status engine.
@@ -43,12 +43,110 @@ pub enum Command {
         /// Write only summary.md: no tables, charts or page (for timing the simulation alone).
         #[arg(long)]
         no_report: bool,
+        /// Run N independent replications in parallel (seeds derived from the seed) and print
+        /// the mean and 95% confidence interval of every KPI.
+        #[arg(long, short = 'n')]
+        replications: Option<u64>,
     },
     /// Run scenarios (folders mean every *.yaml under them) in parallel and check their
     /// `expect:` sections; exits non-zero on any failure.
     Check {
         /// Scenario files or folders (default: scenarios/).
         paths: Vec<PathBuf>,
+    },
+    /// Compare two scenario files, or a scenario with its `variants:`, on the same customers
+    /// (common random numbers): KPI table with differences and their 95% CIs, latency CDF chart.
+    Compare {
+        /// Base scenario.
+        a: PathBuf,
+        /// Second scenario (optional with --variant or declared variants).
+        b: Option<PathBuf>,
+        /// Variants of A to compare with A (default: every declared variant when B is absent).
+        #[arg(long)]
+        variant: Vec<String>,
+        /// Replications per scenario.
+        #[arg(long, short = 'n', default_value_t = 10)]
+        replications: u64,
+        /// Base seed (default: A's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output folder (default: reports/compare-<A's name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Find the smallest number of agents meeting KPI targets with 95% confidence and print the
+    /// curve (agents vs KPI).
+    Staff {
+        /// Scenario file.
+        scenario: PathBuf,
+        /// Target, e.g. "p90_assign<=2m", "80% within 20s", "abandonment<=5%" (repeatable; all
+        /// must hold).
+        #[arg(long, short = 't', required = true)]
+        target: Vec<String>,
+        /// Team prefix whose count is sized (default: the first team of agents).
+        #[arg(long)]
+        team: Option<String>,
+        /// Smallest count tried.
+        #[arg(long, default_value_t = 1)]
+        min: u32,
+        /// Largest count tried (default: 3 × the scenario's count).
+        #[arg(long)]
+        max: Option<u32>,
+        /// Replications per staffing level.
+        #[arg(long, short = 'n', default_value_t = 10)]
+        replications: u64,
+        /// Base seed (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Levels evaluated each side of the answer for the curve.
+        #[arg(long, default_value_t = 3)]
+        context: u32,
+        /// Size every team that has a `shift:` separately, each measured on the requests made
+        /// during its shift's hours (per hour-of-day block); --max bounds each team.
+        #[arg(long)]
+        by_shift: bool,
+        /// Output folder (default: reports/<scenario name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Run a sweep (variants × team sizes × replications), or one deterministic shard of it
+    /// (`--shard K/N`, written as Parquet for `merge`).
+    Sweep {
+        /// Scenario file.
+        scenario: PathBuf,
+        /// Variants to include besides the scenario as written (repeatable).
+        #[arg(long)]
+        variant: Vec<String>,
+        /// Include every declared variant.
+        #[arg(long)]
+        all_variants: bool,
+        /// Team sizes, e.g. `10..14` or `10,12,16` (default: the scenario's).
+        #[arg(long)]
+        agents: Option<String>,
+        /// Team whose size --agents sets (default: the first team of agents).
+        #[arg(long)]
+        team: Option<String>,
+        /// Replications per (variant, size).
+        #[arg(long, short = 'n', default_value_t = 10)]
+        replications: u64,
+        /// Base seed (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Run only shard K of N (1-based): writes shard-K-of-N.parquet.
+        #[arg(long)]
+        shard: Option<String>,
+        /// Output folder (default: reports/sweep-<scenario name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Merge shard files of a sweep into the tables of a one-machine run (sweep.parquet, sweep.md).
+    Merge {
+        /// Shard files (shard-K-of-N.parquet).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Check a scenario file without running it.
     Validate {
@@ -68,7 +166,10 @@ pub enum Command {
 /// Runs the command line; returns the process exit code.
 pub fn main_with(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Run { scenario, seed, out, no_invariants, quiet, no_report } => {
+        Command::Run { scenario, seed, out, no_invariants, quiet, replications: Some(n), .. } => {
+            crate::analysis::cmd::replications(&scenario, seed, out, n, !no_invariants, quiet)
+        }
+        Command::Run { scenario, seed, out, no_invariants, quiet, no_report, replications: None } => {
             cmd_run(&scenario, seed, out, RunFlags { no_invariants, quiet, no_report })
         }
         Command::Check { paths } => {
@@ -87,6 +188,40 @@ pub fn main_with(cli: Cli) -> Result<i32> {
             );
             Ok(if failed.is_empty() { 0 } else { 1 })
         }
+        Command::Compare { a, b, variant, replications, seed, out } => {
+            crate::analysis::cmd::compare(&a, b.as_deref(), &variant, replications, seed, out)
+        }
+        Command::Staff { scenario, target, team, min, max, replications, seed, context, by_shift, out } => {
+            if by_shift {
+                crate::analysis::cmd::staff_by_shift(&scenario, &target, max, replications, seed, out)
+            } else {
+                crate::analysis::cmd::staff(
+                    &scenario,
+                    &target,
+                    team.as_deref(),
+                    min,
+                    max,
+                    replications,
+                    seed,
+                    context,
+                    out,
+                )
+            }
+        }
+        Command::Sweep { scenario, variant, all_variants, agents, team, replications, seed, shard, out } => {
+            crate::analysis::cmd::sweep(
+                &scenario,
+                &variant,
+                all_variants,
+                agents.as_deref(),
+                team,
+                replications,
+                seed,
+                shard.as_deref(),
+                out,
+            )
+        }
+        Command::Merge { files, out } => crate::analysis::cmd::merge(&files, &out),
         Command::Validate { scenarios } => {
             let mut bad = 0;
             for p in scenarios {
@@ -136,9 +271,13 @@ fn cmd_run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, flags: RunFlags
     let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(&sc.file.name));
     let settings = RunSettings { seed, check_invariants: !flags.no_invariants };
     let started = Instant::now();
+    let mut baseline: Option<String> = None;
     // The wall time of the simulation (with the tables it streams), and of what follows it.
     let (summary, stats_rooms, counters, wall, report) = if flags.no_report {
-        let output = match run(&sc, settings) {
+        // Without the report the rooms go to the KPI sink, so the analytic baseline can be
+        // printed beside the simulated values (Erlang C / A, when the scenario qualifies).
+        let sink = crate::analysis::kpi::KpiSink::new(sc.file.service_level.secs());
+        let output = match run_with_sink(&sc, settings, sink) {
             Ok(o) => o,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -150,6 +289,15 @@ fn cmd_run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, flags: RunFlags
             &dir.join("summary.md"),
             output.summary.markdown(&format!("consult-sim run: {}", sc.file.name)).as_bytes(),
         )?;
+        if !flags.quiet
+            && let Ok((q, b, analytic)) = crate::analysis::baseline::of_scenario(&sc)
+        {
+            baseline = Some(format!(
+                "analytic baseline — {}\n{}",
+                crate::analysis::baseline::describe(&q, &b),
+                crate::analysis::baseline::comparison_table(&crate::analysis::kpi::values(&output.stats), &analytic)
+            ));
+        }
         (output.summary, output.stats.rooms, output.counters, wall, None)
     } else {
         let opts = ReportOptions { progress: !flags.quiet };
@@ -178,6 +326,9 @@ fn cmd_run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, flags: RunFlags
         if !counters.rejected.is_empty() {
             let list: Vec<String> = counters.rejected.iter().map(|(r, n)| format!("{r}: {n}")).collect();
             println!("inputs rejected by the engine (D6): {}", list.join(", "));
+        }
+        if let Some(b) = &baseline {
+            println!("{b}");
         }
         if let Some(r) = &report {
             println!("tables, charts and page written in {:.3} s", r.write_secs);

@@ -8,6 +8,7 @@
 //! - [`run`]: one scenario run end to end, as the `run` command does it;
 //! - [`report`]: the report folder of a run (polars tables, plotters charts, an HTML page).
 
+pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod engine;

@@ -1,0 +1,470 @@
+//! Staffing search: the smallest number of agents that meets one or more KPI targets with 95 %
+//! confidence, and the curve of agents against the KPIs around it.
+//!
+//! Targets are written as on the command line:
+//! * `p90_assign<=2m`, `mean_assign<=45s`, `abandonment<=5%`, `p_wait<=0.3` — a KPI key from
+//!   [`KPIS`](super::kpi::KPIS), `<=` or `>=`, and a value (a duration, a percentage or a plain
+//!   number);
+//! * `80% within 20s` — the service level: the share of requests assigned within 20 s must be
+//!   at least 80 % (this also sets the scenario's `service_level` target to 20 s).
+//!
+//! "Meets with 95 % confidence" means the whole 95 % confidence interval of the replications'
+//! mean lies on the right side of the target (the upper end for `<=`, the lower end for `>=`).
+//! The number of agents is the `count` of one team (by default the first team of agents); the
+//! search assumes the KPIs improve with more agents and bisects between `min` and `max`.
+
+use std::collections::BTreeMap;
+
+use super::ci::Estimate;
+use super::kpi::{KPIS, Unit, fmt_half, fmt_value, k, kpi_index};
+use super::replications::{self, Replication, ReplicationSettings};
+use crate::engine::Duration;
+use crate::engine::account::Role;
+use crate::run::RunError;
+use crate::scenario::Scenario;
+use crate::scenario::load::expand_accounts;
+
+/// `<=` or `>=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    /// At most.
+    AtMost,
+    /// At least.
+    AtLeast,
+}
+
+/// One target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// KPI index.
+    pub kpi: usize,
+    /// Direction.
+    pub cmp: Cmp,
+    /// Bound (seconds for times, a share in [0, 1] for shares).
+    pub value: f64,
+    /// Service-level threshold this target sets (`80% within 20s`).
+    pub sl_target: Option<Duration>,
+    /// As written.
+    pub text: String,
+}
+
+fn parse_value(s: &str, unit: Unit) -> Result<f64, String> {
+    let s = s.trim();
+    if let Some(p) = s.strip_suffix('%') {
+        return p.trim().parse::<f64>().map(|v| v / 100.0).map_err(|_| format!("`{s}` is not a percentage"));
+    }
+    if let Ok(v) = s.parse::<f64>() {
+        return Ok(v);
+    }
+    if unit == Unit::Seconds {
+        return Duration::parse(s).map(|d| d.secs() as f64);
+    }
+    Err(format!("`{s}` is not a number, a percentage or a duration"))
+}
+
+impl Target {
+    /// Parses a target (see the module documentation).
+    pub fn parse(text: &str) -> Result<Target, String> {
+        let t = text.trim();
+        if let Some((share, within)) = t.split_once(" within ") {
+            let value = parse_value(share, Unit::Share)?;
+            let d = Duration::parse(within.trim())?;
+            return Ok(Target {
+                kpi: k::SERVICE_LEVEL,
+                cmp: Cmp::AtLeast,
+                value,
+                sl_target: Some(d),
+                text: t.to_string(),
+            });
+        }
+        let (key, cmp, rest) = if let Some((a, b)) = t.split_once("<=") {
+            (a, Cmp::AtMost, b)
+        } else if let Some((a, b)) = t.split_once(">=") {
+            (a, Cmp::AtLeast, b)
+        } else {
+            return Err(format!(
+                "target `{t}`: expected KEY<=VALUE, KEY>=VALUE or \"80% within 20s\" (keys: {})",
+                KPIS.iter().map(|k| k.key).collect::<Vec<_>>().join(", ")
+            ));
+        };
+        let kpi = kpi_index(key.trim()).ok_or_else(|| {
+            format!(
+                "target `{t}`: unknown KPI `{}` (keys: {})",
+                key.trim(),
+                KPIS.iter().map(|k| k.key).collect::<Vec<_>>().join(", ")
+            )
+        })?;
+        let value = parse_value(rest, KPIS[kpi].unit).map_err(|e| format!("target `{t}`: {e}"))?;
+        Ok(Target { kpi, cmp, value, sl_target: None, text: t.to_string() })
+    }
+
+    /// Whether an estimate meets the target with 95 % confidence (one replication: its value).
+    pub fn met_by(&self, e: &Estimate) -> bool {
+        let (lo, hi) = if e.half.is_nan() { (e.mean, e.mean) } else { (e.lo(), e.hi()) };
+        match self.cmp {
+            Cmp::AtMost => hi <= self.value,
+            Cmp::AtLeast => lo >= self.value,
+        }
+    }
+}
+
+/// The team whose count the search changes: `prefix`, or the first team of agents.
+pub fn team_index(sc: &Scenario, prefix: Option<&str>) -> Result<usize, String> {
+    let teams = &sc.file.teams;
+    match prefix {
+        Some(p) => teams.iter().position(|t| t.prefix == p).ok_or_else(|| format!("no team with prefix `{p}`")),
+        None => teams
+            .iter()
+            .position(|t| t.role == Role::Agent)
+            .ok_or_else(|| "the scenario has no team of agents (`teams:` with role agent) to size".to_string()),
+    }
+}
+
+/// The scenario with team `team` of `count` members (and the service-level threshold of the
+/// targets, if one sets it).
+pub fn with_agents(sc: &Scenario, team: usize, count: u32, targets: &[Target]) -> Scenario {
+    let mut s = sc.clone();
+    s.file.teams[team].count = count;
+    if let Some(d) = targets.iter().find_map(|t| t.sl_target) {
+        s.file.service_level = d;
+    }
+    s.accounts = expand_accounts(&s.file);
+    s
+}
+
+/// One evaluated staffing level.
+#[derive(Debug, Clone)]
+pub struct Level {
+    /// Agents in the team.
+    pub agents: u32,
+    /// Estimates of every KPI.
+    pub estimates: [Estimate; super::kpi::N_KPIS],
+    /// Whether every target is met.
+    pub meets: bool,
+}
+
+/// The outcome of a search.
+#[derive(Debug, Clone)]
+pub struct Search {
+    /// Smallest level meeting every target, if any in range.
+    pub answer: Option<u32>,
+    /// Every evaluated level, by agents.
+    pub levels: BTreeMap<u32, Level>,
+}
+
+/// Searches `min..=max` agents of team `team`, `reps` replications per level, then fills in the
+/// curve around the answer (`context` levels each side).
+pub fn search(
+    sc: &Scenario,
+    team: usize,
+    targets: &[Target],
+    min: u32,
+    max: u32,
+    rs: &ReplicationSettings,
+    context: u32,
+) -> Result<Search, RunError> {
+    let mut levels: BTreeMap<u32, Level> = BTreeMap::new();
+    let eval = |n: u32, levels: &mut BTreeMap<u32, Level>| -> Result<bool, RunError> {
+        if let Some(l) = levels.get(&n) {
+            return Ok(l.meets);
+        }
+        let s = with_agents(sc, team, n, targets);
+        let reps: Vec<Replication> = replications::replicate(&s, rs)?;
+        let estimates = replications::estimates(&reps);
+        let meets = targets.iter().all(|t| t.met_by(&estimates[t.kpi]));
+        levels.insert(n, Level { agents: n, estimates, meets });
+        Ok(meets)
+    };
+    let answer = if !eval(max, &mut levels)? {
+        None
+    } else {
+        let (mut lo, mut hi) = (min, max); // invariant: hi meets
+        if eval(lo, &mut levels)? {
+            hi = lo;
+        }
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if eval(mid, &mut levels)? { hi = mid } else { lo = mid }
+        }
+        Some(hi)
+    };
+    let centre = answer.unwrap_or(max);
+    for n in centre.saturating_sub(context).max(min)..=(centre + context).min(max) {
+        eval(n, &mut levels)?;
+    }
+    Ok(Search { answer, levels })
+}
+
+/// The analytic (Erlang C / A) value of a target's KPI at each evaluated level, when the
+/// scenario is an M/M/c(+M) queue.
+pub fn analytic(sc: &Scenario, team: usize, targets: &[Target], search: &Search) -> BTreeMap<u32, Option<f64>> {
+    let Some(first) = targets.first() else { return BTreeMap::new() };
+    search
+        .levels
+        .keys()
+        .map(|&n| {
+            let s = with_agents(sc, team, n, targets);
+            (n, super::baseline::of_scenario(&s).ok().and_then(|(_, _, v)| v[first.kpi]))
+        })
+        .collect()
+}
+
+/// The curve as a table: agents, each target's KPI (mean ± 95 %), the analytic value of the
+/// first target's KPI when there is one, whether all targets are met.
+pub fn table(search: &Search, targets: &[Target], analytic: &BTreeMap<u32, Option<f64>>) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    let mut kpis: Vec<usize> = targets.iter().map(|t| t.kpi).collect();
+    for extra in [k::P_WAIT, k::MEAN_WAIT, k::SERVICE_LEVEL, k::ABANDONMENT] {
+        if !kpis.contains(&extra) {
+            kpis.push(extra);
+        }
+    }
+    let mut header = vec!["agents".to_string()];
+    header.extend(kpis.iter().map(|&i| KPIS[i].key.to_string()));
+    let show_analytic = analytic.values().any(Option::is_some);
+    if show_analytic {
+        header.push(format!("{} (Erlang)", KPIS[targets[0].kpi].key));
+    }
+    header.push("meets targets".into());
+    t.set_header(header);
+    for (n, l) in &search.levels {
+        let mut row = vec![n.to_string()];
+        for &i in &kpis {
+            let e = &l.estimates[i];
+            row.push(format!("{} {}", fmt_value(KPIS[i].unit, e.mean), fmt_half(KPIS[i].unit, e.half)));
+        }
+        if show_analytic {
+            let unit = KPIS[targets[0].kpi].unit;
+            row.push(analytic.get(n).copied().flatten().map(|v| fmt_value(unit, v)).unwrap_or_else(|| "-".into()));
+        }
+        let mark = if search.answer == Some(*n) {
+            "yes  ◀ smallest"
+        } else if l.meets {
+            "yes"
+        } else {
+            "no"
+        };
+        row.push(mark.into());
+        t.add_row(row);
+    }
+    t
+}
+
+/// The hours of the day a shift covers: those whose start lies in `[login, logout)` (overnight
+/// when the logout is earlier than the login).
+pub fn block_hours(shift: &crate::scenario::model::ShiftSpec) -> Vec<usize> {
+    let (a, b) = (shift.login.secs(), shift.logout.secs());
+    (0..24usize)
+        .filter(|h| {
+            let t = *h as i64 * 3600;
+            if a <= b { t >= a && t < b } else { t >= a || t < b }
+        })
+        .collect()
+}
+
+/// Estimates of every KPI over the requests made in `hours` (the time-weighted KPIs are
+/// undefined per block and stay NaN).
+pub fn block_estimates(reps: &[Replication], hours: &[usize]) -> [Estimate; super::kpi::N_KPIS] {
+    let per_rep: Vec<super::kpi::KpiValues> = reps
+        .iter()
+        .map(|r| {
+            let mut t = super::kpi::Tally::default();
+            for &h in hours {
+                t.add(&r.sink.hours[h]);
+            }
+            super::kpi::tally_values(&t)
+        })
+        .collect();
+    std::array::from_fn(|k| Estimate::of(&per_rep.iter().map(|v| v[k]).collect::<Vec<_>>()))
+}
+
+/// The scenario with several teams resized.
+pub fn with_counts(sc: &Scenario, counts: &[(usize, u32)], targets: &[Target]) -> Scenario {
+    let mut s = sc.clone();
+    for &(team, n) in counts {
+        s.file.teams[team].count = n;
+    }
+    if let Some(d) = targets.iter().find_map(|t| t.sl_target) {
+        s.file.service_level = d;
+    }
+    s.accounts = expand_accounts(&s.file);
+    s
+}
+
+/// One shift block of a per-block search.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// Team index.
+    pub team: usize,
+    /// Team prefix.
+    pub prefix: String,
+    /// Shift name.
+    pub shift: String,
+    /// Hours of the day whose requests the block's targets are measured on.
+    pub hours: Vec<usize>,
+    /// The count chosen.
+    pub agents: u32,
+    /// Whether the block meets every target at that count.
+    pub meets: bool,
+    /// Block KPIs at the final staffing.
+    pub estimates: [Estimate; super::kpi::N_KPIS],
+}
+
+/// Staffing per hour-of-day block: every team with a shift is one block, measured on the
+/// requests made during its shift's hours. Each pass bisects each team's count (1..=`max`) with
+/// the other teams fixed, until a pass changes nothing (at most `passes`), since overlapping
+/// shifts help each other.
+pub fn search_by_shift(
+    sc: &Scenario,
+    targets: &[Target],
+    max: u32,
+    rs: &ReplicationSettings,
+    passes: u32,
+) -> Result<Vec<Block>, String> {
+    let teams: Vec<(usize, String, Vec<usize>)> = sc
+        .file
+        .teams
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let name = t.shift.clone()?;
+            let shift = sc.file.shifts.get(&name)?;
+            Some((i, name, block_hours(shift)))
+        })
+        .collect();
+    if teams.is_empty() {
+        return Err("no team has a `shift:`; per-block staffing sizes the teams of shift patterns".into());
+    }
+    let mut counts: Vec<(usize, u32)> = teams.iter().map(|(i, _, _)| (*i, sc.file.teams[*i].count)).collect();
+    let mut cache: BTreeMap<Vec<u32>, Vec<Replication>> = BTreeMap::new();
+    let mut run = |counts: &[(usize, u32)]| -> Result<Vec<Replication>, String> {
+        let key: Vec<u32> = counts.iter().map(|c| c.1).collect();
+        if let Some(r) = cache.get(&key) {
+            return Ok(r.clone());
+        }
+        let s = with_counts(sc, counts, targets);
+        let r = replications::replicate(&s, rs).map_err(|e| e.to_string())?;
+        cache.insert(key, r.clone());
+        Ok(r)
+    };
+    let meets = |reps: &[Replication], hours: &[usize]| {
+        let e = block_estimates(reps, hours);
+        targets.iter().all(|t| t.met_by(&e[t.kpi]))
+    };
+    for _ in 0..passes.max(1) {
+        let mut changed = false;
+        for (b, (_, _, hours)) in teams.iter().enumerate() {
+            let mut at = |n: u32, counts: &mut Vec<(usize, u32)>| -> Result<bool, String> {
+                counts[b].1 = n;
+                let reps = run(counts)?;
+                Ok(meets(&reps, hours))
+            };
+            let before = counts[b].1;
+            let mut trial = counts.clone();
+            let chosen = if !at(max, &mut trial)? {
+                max
+            } else {
+                let (mut lo, mut hi) = (1u32, max);
+                if at(lo, &mut trial)? {
+                    hi = lo;
+                }
+                while hi - lo > 1 {
+                    let mid = lo + (hi - lo) / 2;
+                    if at(mid, &mut trial)? { hi = mid } else { lo = mid }
+                }
+                hi
+            };
+            counts[b].1 = chosen;
+            changed |= chosen != before;
+        }
+        if !changed {
+            break;
+        }
+    }
+    let reps = run(&counts)?;
+    Ok(teams
+        .iter()
+        .enumerate()
+        .map(|(b, (team, shift, hours))| {
+            let estimates = block_estimates(&reps, hours);
+            Block {
+                team: *team,
+                prefix: sc.file.teams[*team].prefix.clone(),
+                shift: shift.clone(),
+                hours: hours.clone(),
+                agents: counts[b].1,
+                meets: targets.iter().all(|t| t.met_by(&estimates[t.kpi])),
+                estimates,
+            }
+        })
+        .collect())
+}
+
+/// The per-block result as a table.
+pub fn block_table(blocks: &[Block], targets: &[Target], sc: &Scenario) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    let mut header = vec!["team".to_string(), "shift".into(), "hours".into(), "agents (now)".into()];
+    header.extend(targets.iter().map(|t| KPIS[t.kpi].key.to_string()));
+    header.push("meets targets".into());
+    t.set_header(header);
+    for b in blocks {
+        let (first, last) = (b.hours.first().copied().unwrap_or(0), b.hours.last().copied().unwrap_or(0));
+        let mut row = vec![
+            b.prefix.clone(),
+            b.shift.clone(),
+            format!("{first:02}:00–{:02}:00 ({} h)", (last + 1) % 24, b.hours.len()),
+            format!("{} ({})", b.agents, sc.file.teams[b.team].count),
+        ];
+        for t in targets {
+            let e = &b.estimates[t.kpi];
+            row.push(format!("{} {}", fmt_value(KPIS[t.kpi].unit, e.mean), fmt_half(KPIS[t.kpi].unit, e.half)));
+        }
+        row.push(if b.meets { "yes".into() } else { "no (at --max)".into() });
+        t.add_row(row);
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_parse() {
+        let t = Target::parse("p90_assign<=2m").unwrap();
+        assert_eq!((t.kpi, t.cmp, t.value), (k::P90, Cmp::AtMost, 120.0));
+        let t = Target::parse("80% within 20s").unwrap();
+        assert_eq!((t.kpi, t.cmp, t.value), (k::SERVICE_LEVEL, Cmp::AtLeast, 0.8));
+        assert_eq!(t.sl_target, Some(Duration(20)));
+        let t = Target::parse("abandonment <= 5%").unwrap();
+        assert_eq!((t.kpi, t.cmp), (k::ABANDONMENT, Cmp::AtMost));
+        assert!((t.value - 0.05).abs() < 1e-12);
+        assert!(Target::parse("p90<=x").is_err());
+        assert!(Target::parse("nonsense").is_err());
+        assert!(Target::parse("speed<=2m").unwrap_err().contains("unknown KPI"));
+    }
+
+    #[test]
+    fn block_hours_of_day_and_overnight_shifts() {
+        let shift = |login: &str, logout: &str| crate::scenario::model::ShiftSpec {
+            days: vec![],
+            login: crate::engine::time::TimeOfDay::parse(login).unwrap(),
+            logout: crate::engine::time::TimeOfDay::parse(logout).unwrap(),
+            breaks: vec![],
+            meal: None,
+            jitter: None,
+        };
+        assert_eq!(block_hours(&shift("09:00", "18:00")), (9..18).collect::<Vec<_>>());
+        assert_eq!(block_hours(&shift("22:00", "06:00")), vec![0, 1, 2, 3, 4, 5, 22, 23]);
+    }
+
+    #[test]
+    fn meeting_uses_the_confidence_interval() {
+        let t = Target::parse("mean_assign<=60s").unwrap();
+        let e = Estimate { n: 5, mean: 50.0, sd: 10.0, half: 12.0 };
+        assert!(!t.met_by(&e));
+        assert!(t.met_by(&Estimate { half: 5.0, ..e }));
+    }
+}
