@@ -22,6 +22,7 @@ pub struct Cli {
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once
 pub enum Command {
     /// Run a scenario and print its summary; writes reports/<scenario name>/ (or --out).
     Run {
@@ -39,6 +40,13 @@ pub enum Command {
         /// Print only where the outputs went.
         #[arg(long, short)]
         quiet: bool,
+        /// Write the run's exogenous event stream (a trace, docs/REPLAY.md) to FILE (.csv or
+        /// .parquet), atomically.
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
+        /// Replay a trace.
+        #[command(flatten)]
+        replay: crate::replay::spec::ReplayArgs,
     },
     /// Run scenarios (folders mean every *.yaml under them) in parallel and check their
     /// `expect:` sections; exits non-zero on any failure.
@@ -64,8 +72,8 @@ pub enum Command {
 /// Runs the command line; returns the process exit code.
 pub fn main_with(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Run { scenario, seed, out, no_invariants, quiet } => {
-            cmd_run(&scenario, seed, out, no_invariants, quiet)
+        Command::Run { scenario, seed, out, no_invariants, quiet, record, replay } => {
+            cmd_run(&scenario, seed, out, no_invariants, quiet, record, replay)
         }
         Command::Check { paths } => {
             let paths = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths };
@@ -113,24 +121,51 @@ pub fn schema_json() -> String {
     serde_json::to_string_pretty(&schema).unwrap_or_default()
 }
 
-fn cmd_run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, no_invariants: bool, quiet: bool) -> Result<i32> {
-    let sc = match scenario::load(path) {
+#[allow(clippy::too_many_arguments)]
+fn cmd_run(
+    path: &Path,
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+    no_invariants: bool,
+    quiet: bool,
+    record: Option<PathBuf>,
+    replay: crate::replay::spec::ReplayArgs,
+) -> Result<i32> {
+    let mut sc = match scenario::load(path) {
         Ok(sc) => sc,
         Err(e) => {
             eprintln!("{e}");
             return Ok(2);
         }
     };
+    if let Err(e) = replay.apply(&mut sc) {
+        eprintln!("error: {e}");
+        return Ok(2);
+    }
     let started = Instant::now();
-    let result = run(&sc, RunSettings { seed, check_invariants: !no_invariants });
+    let settings = RunSettings { seed, check_invariants: !no_invariants };
+    let result = match &record {
+        None => run(&sc, settings).map(|o| (o, None)),
+        Some(p) => crate::run::run_observed(&sc, settings, (), |_| crate::replay::record::Recorder::create(p))
+            .map(|(o, r)| (o, Some(r))),
+    };
     let wall = started.elapsed().as_secs_f64();
-    let output = match result {
+    let (output, recorder) = match result {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
             return Ok(1);
         }
     };
+    if let (Some(r), Some(p)) = (recorder, &record) {
+        match r.commit() {
+            Ok(rows) => println!("trace recorded: {rows} events to {}", p.display()),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(1);
+            }
+        }
+    }
     let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(&sc.file.name));
     write_atomic(
         &dir.join("summary.md"),

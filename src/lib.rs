@@ -5,11 +5,13 @@
 //! - [`sim`]: the virtual clock, the future-event list, the workload;
 //! - [`scenario`]: YAML scenarios with located errors;
 //! - [`stats`]: streaming statistics and the run summary;
+//! - [`replay`]: recording and replaying exogenous event traces;
 //! - [`run`]: one scenario run end to end, as the `run` command does it.
 
 pub mod check;
 pub mod cli;
 pub mod engine;
+pub mod replay;
 pub mod run;
 pub mod scenario;
 pub mod sim;

@@ -2,5 +2,6 @@
 //! per file).
 
 mod cli;
+mod replay;
 mod scenario_errors;
 mod workload;
