@@ -437,7 +437,8 @@ pub fn workload(
 ) -> Result<Replay, ReplayBuildError> {
     let path = opts.path(&sc.path);
     let names = codec::Names::of(engine, sc.start());
-    let reader = read::TraceReader::open(&path, names.clone()).map_err(ReplayBuildError::Trace)?;
+    let shown = opts.shown_as.clone().unwrap_or_else(|| path.display().to_string());
+    let reader = read::TraceReader::open(&path, &shown, names.clone()).map_err(ReplayBuildError::Trace)?;
     let file = reader.file.clone();
     let source: Box<dyn RowSource> = if opts.transforms() {
         Box::new(transform::Transform::new(Box::new(reader), opts, &names, seed).map_err(ReplayBuildError::Options)?)

@@ -43,8 +43,9 @@ pub struct TraceReader {
 impl TraceReader {
     /// Opens a trace and starts reading it in the background. Checks the file kind and the header
     /// now.
-    pub fn open(path: &Path, names: Names) -> Result<TraceReader, TraceError> {
-        let file = path.display().to_string();
+    /// `shown_as` names the file in messages.
+    pub fn open(path: &Path, shown_as: &str, names: Names) -> Result<TraceReader, TraceError> {
+        let file = shown_as.to_string();
         let (format, header) = inspect(path, &file)?;
         let layout = layout(&file, &header)?;
         let lf =
@@ -69,6 +70,8 @@ impl TraceReader {
             Ok(tx.send(msg).is_err() || stop)
         });
         let file2 = file.clone();
+        let path_buf = path.to_path_buf();
+        let header_len = header.len();
         std::thread::Builder::new()
             .name("trace-reader".into())
             .spawn(move || {
@@ -80,10 +83,15 @@ impl TraceReader {
                     Err(_) if stopped => return,
                     Err(e) => {
                         let row = state.lock().map(|g| g.0.next_row).unwrap_or(1);
-                        Msg::Error(TraceError::file(
-                            &file2,
-                            format!("cannot read the file after row {}: {e}", row.saturating_sub(1)),
-                        ))
+                        // For CSV, find the exact row polars choked on (only on this error path).
+                        let located = match format {
+                            Format::Csv => locate_csv_problem(&path_buf, header_len),
+                            Format::Parquet => None,
+                        };
+                        Msg::Error(match located {
+                            Some((r, m)) => TraceError::row(&file2, r, m),
+                            None => TraceError::file(&file2, read_error(&e.to_string(), row)),
+                        })
                     }
                     Ok(_) if stopped => return,
                     Ok(_) => Msg::End,
@@ -254,6 +262,97 @@ impl Decoder {
     fn cell_error(&self, row: u64, c: usize, m: String) -> TraceError {
         TraceError::cell(&self.file, row, COLUMNS[c], m)
     }
+}
+
+/// A polars read error in words a trace author can act on (polars' own hints speak of its Python
+/// options).
+fn read_error(e: &str, row: u64) -> String {
+    let at = if row <= 1 { "in the first rows".to_string() } else { format!("at or after row {row}") };
+    if e.contains("more fields than defined") {
+        format!("a row {at} has more cells than the header has columns: expected one cell per column")
+    } else if e.contains("utf-8") || e.contains("utf8") {
+        format!("the file is not UTF-8 text ({at})")
+    } else if e.contains("not properly escaped") || e.contains("quote") {
+        format!("a quoted cell {at} is not closed or its quotes are not doubled (write \"\" inside quotes)")
+    } else {
+        format!("cannot read the file {at}: {}", e.lines().next().unwrap_or(e))
+    }
+}
+
+/// Scans a CSV file record by record (quotes respected) for the first record with more cells
+/// than the header, invalid UTF-8, or a quote left open. Returns its row (1-based, header
+/// excluded, blank lines not counted) and what is wrong.
+fn locate_csv_problem(path: &Path, header_len: usize) -> Option<(u64, String)> {
+    use std::io::BufRead as _;
+    let f = std::fs::File::open(path).ok()?;
+    let mut r = std::io::BufReader::with_capacity(1 << 20, f);
+    let (mut in_quotes, mut quote_pending) = (false, false);
+    let mut fields = 1usize;
+    let mut record: Vec<u8> = Vec::new();
+    let mut row: u64 = 0;
+    let mut quote_row = 0u64;
+    loop {
+        let buf = r.fill_buf().ok()?;
+        if buf.is_empty() {
+            break;
+        }
+        let n = buf.len();
+        for &b in buf {
+            if in_quotes {
+                if quote_pending {
+                    quote_pending = false;
+                    if b == b'"' {
+                        record.push(b);
+                        continue;
+                    }
+                    in_quotes = false;
+                } else {
+                    if b == b'"' {
+                        quote_pending = true;
+                    }
+                    record.push(b);
+                    continue;
+                }
+            }
+            match b {
+                b'"' => {
+                    in_quotes = true;
+                    quote_row = row;
+                }
+                b',' => fields += 1,
+                b'\n' => {
+                    let blank = record.iter().all(|c| c.is_ascii_whitespace()) && fields == 1;
+                    if !blank {
+                        if row > 0 && fields > header_len {
+                            return Some((
+                                row,
+                                format!(
+                                    "{fields} cells but the header has {header_len} columns: expected one cell per column"
+                                ),
+                            ));
+                        }
+                        if std::str::from_utf8(&record).is_err() {
+                            return Some((row.max(1), "the row is not UTF-8 text".to_string()));
+                        }
+                        row += 1;
+                    }
+                    fields = 1;
+                    record.clear();
+                    continue;
+                }
+                _ => {}
+            }
+            record.push(b);
+        }
+        r.consume(n);
+    }
+    if in_quotes && !quote_pending {
+        return Some((
+            quote_row.max(1),
+            "a quoted cell is not closed: expected a closing \" (write \"\" for a quote inside)".into(),
+        ));
+    }
+    None
 }
 
 /// Checks the file kind and reads its column names.

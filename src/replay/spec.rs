@@ -59,6 +59,10 @@ pub struct ReplayOptions {
     /// Keep only rooms created before this local date-time (before the shift).
     #[serde(default)]
     pub until: Option<LocalDateTime>,
+    /// How messages name the file (the path as the user gave it on the command line).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub shown_as: Option<String>,
 }
 
 fn one() -> f64 {
@@ -78,6 +82,7 @@ impl ReplaySpec {
                 categories: Vec::new(),
                 from: None,
                 until: None,
+                shown_as: None,
             },
             ReplaySpec::Options(o) => o.clone(),
         }
@@ -183,11 +188,13 @@ impl ReplayArgs {
                 let mut o =
                     existing.as_ref().map(|r| r.options()).unwrap_or_else(|| ReplaySpec::File(String::new()).options());
                 o.file = abs.display().to_string();
+                o.shown_as = Some(p.display().to_string());
                 o
             }
             (None, Some(r)) => {
                 let mut o = r.options();
-                o.file = o.path(&sc.path).display().to_string();
+                o.shown_as = Some(o.path(&sc.path).display().to_string());
+                o.file = std::path::absolute(o.path(&sc.path)).map_err(|e| e.to_string())?.display().to_string();
                 o
             }
             (None, None) => {

@@ -113,3 +113,130 @@ fn record_needs_a_known_format() {
     assert!(err.contains("t.json") && err.contains(".csv or .parquet"), "{err}");
     assert!(!dir.join("out").exists(), "no outputs");
 }
+
+/// Every malformed trace under tests/bad_traces/ and what its error must say (file, row, column,
+/// what was expected).
+const BAD: &[(&str, &[&str])] = &[
+    ("missing_column.csv", &["missing_column.csv: header, column `event`: missing column", "at, event"]),
+    ("misnamed_column.csv", &["header, column `acount`: unknown column (did you mean `account`?)"]),
+    ("unknown_event.csv", &["row 2, column `event`: unknown event `agent_logn`: expected one of room_created"]),
+    ("time_backwards.csv", &["row 3, column `at`: time goes backwards", "of row 2; expected rows in time order"]),
+    ("room_not_created.csv", &["row 2, column `room`: room 7 does not exist yet"]),
+    ("room_closed.csv", &["row 3, column `room`: room 1 is already closed", "expected an event for an open room"]),
+    ("room_twice.csv", &["row 2, column `room`: room 1 was already created earlier in the trace"]),
+    ("unknown_account.csv", &["row 2, column `account`: unknown account `bob`", "(admin, agent-1, agent-2)"]),
+    ("bad_room_number.csv", &["row 1, column `room`: `abc` is not a room number: expected a whole number"]),
+    ("bad_time.csv", &["row 1, column `at`: `ten o'clock` is not a time: expected whole seconds"]),
+    ("utc_offset.csv", &["row 1, column `at`:", "carries a UTC offset"]),
+    ("before_start.csv", &["row 1, column `at`: 2026-11-22 23:59:00 is before the scenario start"]),
+    ("unknown_channel.csv", &["row 1, column `channel`: unknown channel `fax`", "(web, kakao)"]),
+    ("unknown_category.csv", &["row 1, column `category`: unknown category `Orders/Refund`"]),
+    ("bad_profile.csv", &["row 1, column `profile`: `yes` is not a profile outcome: expected entered or not_entered"]),
+    ("empty_cell.csv", &["row 1, column `account`: agent_login needs an account, but the cell is empty"]),
+    ("misplaced_cell.csv", &["row 2, column `account`: customer_message does not use this column"]),
+    ("engine_rejects.csv", &["row 4, column `event`: the engine rejected this agent_close (C4"]),
+    ("bad_settings_patch.csv", &["row 1, column `patch`:", "unknown field `max_per_agnt`"]),
+    ("ragged_row.csv", &["ragged_row.csv: row 2: 4 cells but the header has 3 columns"]),
+    ("unclosed_quote.csv", &["unclosed_quote.csv: row 2: a quoted cell is not closed"]),
+    ("empty.csv", &["empty.csv: the file is empty: expected a header"]),
+    (
+        "not_a_trace.txt",
+        &["not_a_trace.txt: not a CSV or Parquet trace: expected a file name ending in .csv or .parquet"],
+    ),
+    ("not_parquet.parquet", &["not_parquet.parquet: not a Parquet file"]),
+    ("truncated.parquet", &["truncated.parquet: not a readable Parquet file"]),
+];
+
+fn bad_dir() -> PathBuf {
+    repo("tests/bad_traces")
+}
+
+/// Replays a trace into tests/bad_traces/scenario.yaml, recording at the same time.
+fn replay_bad(name: &str, out: &Path) -> Output {
+    bin()
+        .current_dir(bad_dir())
+        .args(["run", "--quiet", "scenario.yaml", "--replay", name, "--out"])
+        .arg(out.join("reports"))
+        .arg("--record")
+        .arg(out.join("trace.csv"))
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn each_bad_trace_names_file_row_column_and_expectation_and_leaves_nothing() {
+    let mut failures = Vec::new();
+    for (name, needles) in BAD {
+        let out = tmpdir(&format!("bad-{name}"));
+        let o = replay_bad(name, &out);
+        let err = String::from_utf8_lossy(&o.stderr);
+        if o.status.success() {
+            failures.push(format!("{name}: the replay succeeded"));
+        }
+        if err.contains("panicked") {
+            failures.push(format!("{name}: panicked: {err}"));
+        }
+        for n in *needles {
+            if !err.contains(n) {
+                failures.push(format!("{name}: the error lacks `{n}`:\n{err}"));
+            }
+        }
+        let left: Vec<String> =
+            std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        if !left.is_empty() {
+            failures.push(format!("{name}: outputs left behind: {left:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(BAD.len() >= 12);
+}
+
+#[test]
+fn every_bad_trace_is_in_the_table() {
+    for e in std::fs::read_dir(bad_dir()).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if name == "scenario.yaml" || name == "good.csv" {
+            continue;
+        }
+        assert!(BAD.iter().any(|(f, _)| *f == name), "tests/bad_traces/{name} has no expected message in BAD");
+    }
+}
+
+#[test]
+fn the_good_trace_of_the_bad_folder_replays() {
+    let out = tmpdir("good");
+    let o = replay_bad("good.csv", &out);
+    ok(&o);
+    assert!(out.join("reports/summary.md").is_file());
+    assert!(out.join("trace.csv").is_file());
+}
+
+/// Binary noise never panics, whatever its extension.
+#[test]
+fn noise_is_an_error_not_a_panic() {
+    let dir = tmpdir("noise");
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for (i, ext) in ["csv", "parquet", "csv", "parquet"].iter().enumerate() {
+        let mut bytes: Vec<u8> = if i >= 2 { b"PAR1".to_vec() } else { Vec::new() };
+        for _ in 0..4000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            bytes.push((x >> 24) as u8);
+        }
+        let f = dir.join(format!("noise{i}.{ext}"));
+        std::fs::write(&f, &bytes).unwrap();
+        let o = bin()
+            .args(["run", "--quiet", "--out"])
+            .arg(dir.join("out"))
+            .arg("--replay")
+            .arg(&f)
+            .arg(bad_dir().join("scenario.yaml"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success() && !err.contains("panicked"), "{ext}: {err}");
+        assert!(err.contains(&format!("noise{i}.{ext}")), "{err}");
+        assert!(!dir.join("out").exists());
+    }
+}
