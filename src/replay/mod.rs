@@ -357,12 +357,7 @@ impl Workload for Replay {
         if self.error.is_some() {
             return false;
         }
-        if self.check_rooms(event, engine) {
-            return true;
-        }
-        // Not fed: move on to the next row.
-        self.current = None;
-        false
+        self.check_rooms(event, engine)
     }
 
     fn resolve(&mut self, event: Event, engine: &Engine) -> Event {
@@ -421,6 +416,14 @@ impl Workload for Replay {
     fn wake(&mut self, at: Time, token: u64, engine: &Engine, q: &mut EventQueue) {
         if let Some(g) = self.generator.as_mut() {
             g.wake(at, token, engine, q);
+        }
+    }
+
+    fn dropped(&mut self, _at: Time, _event: &Event, tag: u32, _engine: &Engine, q: &mut EventQueue) {
+        // A row not fed (its room closed first): on to the next one.
+        if tag == TAG_REPLAY && self.error.is_none() {
+            self.current = None;
+            self.advance(q);
         }
     }
 }

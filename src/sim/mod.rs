@@ -47,6 +47,9 @@ pub trait Workload {
     );
     /// A wake-up the workload scheduled.
     fn wake(&mut self, _at: Time, _token: u64, _engine: &Engine, _q: &mut EventQueue) {}
+    /// `admit` refused a scheduled event (a replay moves on to its next row here).
+    #[inline]
+    fn dropped(&mut self, _at: Time, _event: &Event, _tag: u32, _engine: &Engine, _q: &mut EventQueue) {}
 }
 
 /// Sees every handled event and its effects (statistics, recorders, expectation probes).
@@ -177,6 +180,7 @@ pub fn run<W: Workload, O: Observer>(
                 // Engine timers always apply (the engine discards stale ones itself).
                 if !matches!(event, Event::Timer(_)) && !workload.admit(at, &event, tag, engine) {
                     counters.dropped += 1;
+                    workload.dropped(at, &event, tag, engine, &mut q);
                     continue;
                 }
                 let event = workload.resolve(event, engine);

@@ -240,3 +240,80 @@ fn noise_is_an_error_not_a_panic() {
         assert!(!dir.join("out").exists());
     }
 }
+
+/// The `rooms | created | N` line of a summary.
+fn created(summary: &str) -> u64 {
+    summary
+        .lines()
+        .find(|l| l.starts_with("| rooms | created |"))
+        .and_then(|l| l.trim_end_matches('|').rsplit('|').next())
+        .and_then(|v| v.trim().parse().ok())
+        .expect("rooms created in the summary")
+}
+
+fn record_quickstart(dir: &Path) -> (PathBuf, String) {
+    let trace = dir.join("q.parquet");
+    let o = run(&["--out"], &[&dir.join("gen"), Path::new("--record"), &trace, &repo("scenarios/quickstart.yaml")]);
+    ok(&o);
+    (trace, std::fs::read_to_string(dir.join("gen/summary.md")).unwrap())
+}
+
+fn replay_quickstart(dir: &Path, trace: &Path, name: &str, flags: &[&str]) -> String {
+    let out = dir.join(name);
+    let o = bin()
+        .args(["run", "--quiet", "--out"])
+        .arg(&out)
+        .arg("--replay")
+        .arg(trace)
+        .args(flags)
+        .arg(repo("scenarios/quickstart.yaml"))
+        .output()
+        .expect("runs");
+    ok(&o);
+    std::fs::read_to_string(out.join("summary.md")).unwrap()
+}
+
+/// Mixed replay: the recorded customers (every room) with agents drawn from the model.
+#[test]
+fn mixed_replay_keeps_the_customers_and_draws_the_agents() {
+    let dir = tmpdir("mixed");
+    let (trace, generated) = record_quickstart(&dir);
+    let a = replay_quickstart(&dir, &trace, "a", &["--replay-side", "customers"]);
+    let b = replay_quickstart(&dir, &trace, "b", &["--replay-side", "customers"]);
+    assert_eq!(a, b, "deterministic");
+    assert_eq!(created(&a), created(&generated), "every recorded room is created again");
+    assert_ne!(a, generated, "the agent side is the model's, not the recording's");
+}
+
+#[test]
+fn transforms_are_seeded_and_deterministic() {
+    let dir = tmpdir("transforms");
+    let (trace, generated) = record_quickstart(&dir);
+    let n = created(&generated) as f64;
+    let half = |name: &str, seed: &str| {
+        replay_quickstart(&dir, &trace, name, &["--replay-side", "customers", "--replay-scale", "0.5", "--seed", seed])
+    };
+    let (a, b, c) = (half("h1", "1"), half("h2", "1"), half("h3", "2"));
+    assert_eq!(a, b, "same seed, same thinning");
+    assert_ne!(created(&a), created(&c), "another seed thins other rooms");
+    let k = created(&a) as f64 / n;
+    assert!((0.4..0.6).contains(&k), "thinning keeps about half the rooms: {k}");
+    let double = replay_quickstart(&dir, &trace, "d", &["--replay-side", "customers", "--replay-scale", "2"]);
+    let k = created(&double) as f64 / n;
+    assert!((1.9..2.01).contains(&k), "superposition doubles the rooms: {k}");
+    let web = replay_quickstart(&dir, &trace, "w", &["--replay-side", "customers", "--replay-channel", "web"]);
+    let k = created(&web) as f64 / n;
+    assert!((0.5..0.7).contains(&k), "web is 3/5 of the channel mix: {k}");
+    let evening =
+        replay_quickstart(&dir, &trace, "e", &["--replay-side", "customers", "--replay-from", "2026-11-23T18:00:00"]);
+    assert!(created(&evening) < created(&generated) / 3, "only the evening and the next morning");
+    let shifted = replay_quickstart(&dir, &trace, "s", &["--replay-side", "customers", "--replay-shift", "-1h"]);
+    assert!(created(&shifted) <= created(&generated), "rooms shifted before the start are dropped");
+}
+
+#[test]
+fn replay_options_without_a_trace_are_refused() {
+    let o = run(&["--replay-scale", "2"], &[&repo("scenarios/quickstart.yaml")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("need a trace"));
+}
