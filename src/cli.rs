@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::report::{self, ReportError, ReportOptions};
-use crate::run::{RunSettings, run_with_sink};
+use crate::run::RunSettings;
 use crate::scenario;
 
 /// consult-sim: a deterministic simulator of a chat consultation-status engine.
@@ -23,6 +23,7 @@ pub struct Cli {
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once
 pub enum Command {
     /// Run a scenario and print its summary; writes reports/<scenario name>/ (or --out).
     Run {
@@ -47,6 +48,13 @@ pub enum Command {
         /// the mean and 95% confidence interval of every KPI.
         #[arg(long, short = 'n')]
         replications: Option<u64>,
+        /// Write the run's exogenous event stream (a trace, docs/REPLAY.md) to FILE (.csv or
+        /// .parquet), atomically.
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
+        /// Replay a trace.
+        #[command(flatten)]
+        replay: crate::replay::spec::ReplayArgs,
     },
     /// Run scenarios (folders mean every *.yaml under them) in parallel and check their
     /// `expect:` sections; exits non-zero on any failure.
@@ -169,8 +177,8 @@ pub fn main_with(cli: Cli) -> Result<i32> {
         Command::Run { scenario, seed, out, no_invariants, quiet, replications: Some(n), .. } => {
             crate::analysis::cmd::replications(&scenario, seed, out, n, !no_invariants, quiet)
         }
-        Command::Run { scenario, seed, out, no_invariants, quiet, no_report, replications: None } => {
-            cmd_run(&scenario, seed, out, RunFlags { no_invariants, quiet, no_report })
+        Command::Run { scenario, seed, out, no_invariants, quiet, no_report, replications: None, record, replay } => {
+            cmd_run(&scenario, seed, out, RunFlags { no_invariants, quiet, no_report }, record, replay)
         }
         Command::Check { paths } => {
             let paths = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths };
@@ -260,24 +268,40 @@ struct RunFlags {
     no_report: bool,
 }
 
-fn cmd_run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, flags: RunFlags) -> Result<i32> {
-    let sc = match scenario::load(path) {
+fn cmd_run(
+    path: &Path,
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+    flags: RunFlags,
+    record: Option<PathBuf>,
+    replay: crate::replay::spec::ReplayArgs,
+) -> Result<i32> {
+    let mut sc = match scenario::load(path) {
         Ok(sc) => sc,
         Err(e) => {
             eprintln!("{e}");
             return Ok(2);
         }
     };
+    if let Err(e) = replay.apply(&mut sc) {
+        eprintln!("error: {e}");
+        return Ok(2);
+    }
+    // `--record FILE`: the run's exogenous events go to a trace beside whatever else it writes.
+    let recorder = |_: &dyn Fn(&str) -> Option<crate::engine::RoomId>| match &record {
+        Some(p) => crate::replay::record::Recorder::create(p).map(Some),
+        None => Ok(None),
+    };
     let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(&sc.file.name));
     let settings = RunSettings { seed, check_invariants: !flags.no_invariants };
     let started = Instant::now();
     let mut baseline: Option<String> = None;
     // The wall time of the simulation (with the tables it streams), and of what follows it.
-    let (summary, stats_rooms, counters, wall, report) = if flags.no_report {
+    let (summary, stats_rooms, counters, wall, report, trace) = if flags.no_report {
         // Without the report the rooms go to the KPI sink, so the analytic baseline can be
         // printed beside the simulated values (Erlang C / A, when the scenario qualifies).
         let sink = crate::analysis::kpi::KpiSink::new(sc.file.service_level.secs());
-        let output = match run_with_sink(&sc, settings, sink) {
+        let (output, trace) = match crate::run::run_observed(&sc, settings, sink, recorder) {
             Ok(o) => o,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -298,12 +322,12 @@ fn cmd_run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, flags: RunFlags
                 crate::analysis::baseline::comparison_table(&crate::analysis::kpi::values(&output.stats), &analytic)
             ));
         }
-        (output.summary, output.stats.rooms, output.counters, wall, None)
+        (output.summary, output.stats.rooms, output.counters, wall, None, trace)
     } else {
         let opts = ReportOptions { progress: !flags.quiet };
-        match report::run_with_report(&sc, settings, &dir, opts) {
-            Ok((output, report)) => {
-                (output.summary, output.stats.rooms, output.counters, report.run_secs, Some(report))
+        match report::run_with_report_and(&sc, settings, &dir, opts, recorder) {
+            Ok((output, report, trace)) => {
+                (output.summary, output.stats.rooms, output.counters, report.run_secs, Some(report), trace)
             }
             Err(ReportError::Run(e)) => {
                 eprintln!("error: {e}");
@@ -312,6 +336,15 @@ fn cmd_run(path: &Path, seed: Option<u64>, out: Option<PathBuf>, flags: RunFlags
             Err(e) => return Err(e).with_context(|| format!("cannot write the report {}", dir.display())),
         }
     };
+    if let (Some(t), Some(p)) = (trace, &record) {
+        match t.commit() {
+            Ok(rows) => println!("trace recorded: {rows} events to {}", p.display()),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(1);
+            }
+        }
+    }
     if !flags.quiet {
         println!("{}", summary.table());
         let events = counters.events as f64;

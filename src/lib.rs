@@ -5,13 +5,17 @@
 //! - [`sim`]: the virtual clock, the future-event list, the workload;
 //! - [`scenario`]: YAML scenarios with located errors;
 //! - [`stats`]: streaming statistics and the run summary;
-//! - [`run`]: one scenario run end to end, as the `run` command does it;
-//! - [`report`]: the report folder of a run (polars tables, plotters charts, an HTML page).
+//! - [`replay`]: recording and replaying exogenous event traces;
+//! - [`report`]: the report folder of a run (polars tables, plotters charts, an HTML page);
+//! - [`analysis`]: Erlang baselines, replications, what-if variants, staffing search, sweeps;
+//! - [`check`]: expectations in scenario files and the regression runner;
+//! - [`run`]: one scenario run end to end, as the `run` command does it.
 
 pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod engine;
+pub mod replay;
 pub mod report;
 pub mod run;
 pub mod scenario;

@@ -26,6 +26,9 @@ pub enum RunError {
         /// What.
         message: String,
     },
+    /// A replayed trace is bad (docs/REPLAY.md).
+    #[error("{0}")]
+    Replay(crate::replay::TraceError),
     /// The simulation stopped.
     #[error("{path}: {err}")]
     Sim {
@@ -85,14 +88,33 @@ pub fn run_observed<S: RoomSink, O: Observer>(
     let mut workload =
         Generator::new(sc, &engine, seed).map_err(|message| RunError::Workload { path: path.clone(), message })?;
     let labels = workload.room_labels.clone();
-    let ids = move |l: &str| labels.iter().position(|x| x == l).map(|i| RoomId(i as u64 + 1));
+    let replay = sc.file.workload.replay.as_ref().map(|r| r.options());
+    // A replay's rooms are the trace's numbers: expectations may name them (`room: "17"`).
+    let numbered = replay.is_some();
+    let ids = move |l: &str| {
+        labels
+            .iter()
+            .position(|x| x == l)
+            .map(|i| RoomId(i as u64 + 1))
+            .or_else(|| if numbered { l.trim().parse().ok().map(RoomId) } else { None })
+    };
     let extra = make(&ids).map_err(|message| RunError::Workload { path: path.clone(), message })?;
     let start = sc.start();
     let stats = Stats::with_sink(start + sc.file.warm_up.secs(), sc.file.service_level.secs(), sink);
     let mut observers = (stats, extra);
     let options = RunOptions { start, end: sc.end(), check_invariants: opts.check_invariants, seed, strict: false };
-    let counters =
-        sim::run(&mut engine, &mut workload, &mut observers, &options).map_err(|err| RunError::Sim { path, err })?;
+    let counters = match &replay {
+        None => sim::run(&mut engine, &mut workload, &mut observers, &options),
+        Some(r) => {
+            let mut replay = crate::replay::workload(sc, &engine, r, workload, seed)
+                .map_err(|e| crate::replay::run_error(e, &path))?;
+            let counters = sim::run(&mut engine, &mut replay, &mut observers, &options);
+            // A bad trace explains whatever else went wrong.
+            replay.finish().map_err(RunError::Replay)?;
+            counters
+        }
+    }
+    .map_err(|err| RunError::Sim { path, err })?;
     let (stats, extra) = observers;
     let summary = Summary::build(&sc.file.name, seed, &stats);
     Ok((RunOutput { stats, counters, summary, seed, engine }, extra))

@@ -221,6 +221,18 @@ pub fn run_with_report(
     dest: &Path,
     opts: ReportOptions,
 ) -> Result<(RunOutput<RoomTable>, Report), ReportError> {
+    run_with_report_and(sc, settings, dest, opts, |_| Ok(())).map(|(o, r, ())| (o, r))
+}
+
+/// As [`run_with_report`], with one more observer beside the report's (a trace recorder, say),
+/// built once the scripted room labels are known and handed back at the end.
+pub fn run_with_report_and<O: crate::sim::Observer>(
+    sc: &Scenario,
+    settings: RunSettings,
+    dest: &Path,
+    opts: ReportOptions,
+    make: impl FnOnce(&dyn Fn(&str) -> Option<crate::engine::RoomId>) -> Result<O, String>,
+) -> Result<(RunOutput<RoomTable>, Report, O), ReportError> {
     let staging = Staging::new(dest)?;
     let dir = staging.path.clone();
     let engine = Engine::new(sc.engine_config()).map_err(|err| RunError::Config { path: sc.path.clone(), err })?;
@@ -235,8 +247,8 @@ pub fn run_with_report(
         (ReportObserver::new(&dir, from, end, step)?, AuditTable::new(&dir, labels.clone())?),
         Progress::new(opts.progress, start, end),
     );
-    let (mut output, ((observer, audit), progress)) =
-        run_observed(sc, settings, RoomTable::new(&dir, labels.clone())?, |_| Ok(observers))?;
+    let (mut output, (((observer, audit), progress), extra)) =
+        run_observed(sc, settings, RoomTable::new(&dir, labels.clone())?, |ids| Ok((observers, make(ids)?)))?;
     let run_secs = started.elapsed().as_secs_f64();
 
     let written = Instant::now();
@@ -252,7 +264,7 @@ pub fn run_with_report(
         .collect();
     files.sort();
     staging.commit(dest)?;
-    Ok((output, Report { dir: dest.to_path_buf(), files, rows, run_secs, write_secs }))
+    Ok((output, Report { dir: dest.to_path_buf(), files, rows, run_secs, write_secs }, extra))
 }
 
 /// Everything after the simulation: tables, charts, summary and page.

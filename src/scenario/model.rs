@@ -361,8 +361,10 @@ pub struct WorkloadSpec {
     pub manager_assign: Option<ManagerAssignBehaviour>,
     /// Agents picking Waiting rooms under manual / hybrid (A14).
     pub picking: Option<PickBehaviour>,
-    /// Replay a recorded trace instead of generating arrivals (see docs/REPLAY.md).
-    pub replay: Option<String>,
+    /// Replay a recorded trace instead of generating the workload: a file (`.csv` / `.parquet`,
+    /// relative to the scenario file), or `{file, side, scale, shift, channels, categories, from,
+    /// until}` (see docs/REPLAY.md).
+    pub replay: Option<crate::replay::ReplaySpec>,
 }
 
 /// Chatbot dwell and outcome (SIM5).

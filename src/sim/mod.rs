@@ -47,6 +47,9 @@ pub trait Workload {
     );
     /// A wake-up the workload scheduled.
     fn wake(&mut self, _at: Time, _token: u64, _engine: &Engine, _q: &mut EventQueue) {}
+    /// `admit` refused a scheduled event (a replay moves on to its next row here).
+    #[inline]
+    fn dropped(&mut self, _at: Time, _event: &Event, _tag: u32, _engine: &Engine, _q: &mut EventQueue) {}
 }
 
 /// Sees every handled event and its effects (statistics, recorders, expectation probes).
@@ -94,6 +97,38 @@ impl<A: Observer, B: Observer> Observer for (A, B) {
     fn finish(&mut self, end: Time, engine: &Engine) {
         self.0.finish(end, engine);
         self.1.finish(end, engine);
+    }
+}
+
+/// An optional observer (for example a trace recorder only when `--record` is given).
+impl<O: Observer> Observer for Option<O> {
+    fn start(&mut self, at: Time, engine: &Engine) {
+        if let Some(o) = self {
+            o.start(at, engine);
+        }
+    }
+    #[inline]
+    fn before(&mut self, at: Time, engine: &Engine) {
+        if let Some(o) = self {
+            o.before(at, engine);
+        }
+    }
+    fn observe(
+        &mut self,
+        at: Time,
+        event: &Event,
+        outcome: &Result<(), Rejection>,
+        effects: &[Effect],
+        engine: &Engine,
+    ) {
+        if let Some(o) = self {
+            o.observe(at, event, outcome, effects, engine);
+        }
+    }
+    fn finish(&mut self, end: Time, engine: &Engine) {
+        if let Some(o) = self {
+            o.finish(end, engine);
+        }
     }
 }
 
@@ -177,6 +212,7 @@ pub fn run<W: Workload, O: Observer>(
                 // Engine timers always apply (the engine discards stale ones itself).
                 if !matches!(event, Event::Timer(_)) && !workload.admit(at, &event, tag, engine) {
                     counters.dropped += 1;
+                    workload.dropped(at, &event, tag, engine, &mut q);
                     continue;
                 }
                 let event = workload.resolve(event, engine);

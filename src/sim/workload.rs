@@ -107,6 +107,9 @@ pub struct Generator {
     end: Time,
     /// Scripted room labels, in id order (room id = index + 1).
     pub room_labels: Vec<String>,
+    /// A replayed trace supplies the customers: adopt rooms it creates, generate no arrivals,
+    /// and let agents close what they handle (see [`Generator::serve_replayed_customers`]).
+    replayed_customers: bool,
 }
 
 /// Applies a partial settings document over settings (scripted `settings_changed`).
@@ -209,6 +212,7 @@ impl Generator {
             start,
             end,
             room_labels: Vec::new(),
+            replayed_customers: false,
         };
         g.scripted = g.resolve_scripted(sc, engine)?;
         g.next_room = g.room_labels.len() as u64 + 1;
@@ -413,6 +417,16 @@ impl Generator {
         Ok(out)
     }
 
+    /// Turns this generator into the agent side of a `customers` replay (docs/REPLAY.md): no
+    /// generated arrivals; rooms created by the trace are adopted as if generated, so agents
+    /// reply, handle, hold, transfer and close them as the model says; and the agent closes at the
+    /// end of handling even where the model would let the customer close (the customer's closes
+    /// are the trace's). The caller drops the customer-side events the model still schedules.
+    pub fn serve_replayed_customers(&mut self) {
+        self.arrival = None;
+        self.replayed_customers = true;
+    }
+
     fn new_room_id(&mut self) -> RoomId {
         let id = RoomId(self.next_room);
         self.next_room += 1;
@@ -541,7 +555,8 @@ impl Generator {
 
     fn on_first_reply(&mut self, room: RoomId, at: Time, engine: &Engine, q: &mut EventQueue) {
         let handling = self.spec.conversation.handling.sample_secs(&mut self.rng.handling).max(1);
-        let customer_closes = self.closed_by.as_ref().map(|c| *c.sample(&mut self.rng.closed_by)).unwrap_or(false);
+        let customer_closes = self.closed_by.as_ref().map(|c| *c.sample(&mut self.rng.closed_by)).unwrap_or(false)
+            && !self.replayed_customers;
         let hold = bernoulli(&mut self.rng.hold, self.spec.conversation.hold_share);
         let transfer = bernoulli(&mut self.rng.transfer, self.spec.conversation.transfer_share);
         let Some(plan) = self.plans.get_mut(&room) else { return };
@@ -705,6 +720,13 @@ impl Workload for Generator {
         {
             let t = at + d.sample_secs(&mut self.rng.waiting_messages).max(1);
             q.push_event(t, Event::CustomerMessage { room: *room }, tag);
+        }
+        if self.replayed_customers {
+            for e in effects {
+                if let Effect::StateChanged { room, from: None, .. } = *e {
+                    self.plans.entry(room).or_default();
+                }
+            }
         }
         for e in effects {
             match *e {

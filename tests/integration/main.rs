@@ -5,6 +5,7 @@ mod analysis;
 mod architecture;
 mod cli;
 mod erlang;
+mod replay;
 mod replications;
 mod reports;
 mod scenario_errors;

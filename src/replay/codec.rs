@@ -1,0 +1,661 @@
+//! Events to trace cells and back: ids become names (account ids, channel ids, `Major/Middle`
+//! categories, room and customer numbers) so that a trace reads on its own and replays against
+//! any scenario that declares the same names.
+
+use std::collections::HashMap;
+
+use super::schema::{EVENT_NAMES, OWNER, col, parse_at, parse_date};
+use crate::engine::calendar::{DayHours, TimeWindow};
+use crate::engine::time::Time;
+use crate::engine::{
+    AccountId, AccountPatch, Auth, BlockTarget, CategoryId, ChannelId, CustomerId, DayOverride, DayStatus, Engine,
+    Event, ProfileOutcome, Role, RoomId, Settings,
+};
+
+/// The names a trace uses, resolved once from the engine (scenario) it replays into.
+#[derive(Debug, Clone)]
+pub struct Names {
+    /// Account ids, by index.
+    pub accounts: Vec<String>,
+    account_ix: HashMap<String, AccountId>,
+    /// Channel ids, by index.
+    pub channels: Vec<String>,
+    channel_ix: HashMap<String, ChannelId>,
+    /// `Major/Middle`, by index.
+    pub categories: Vec<String>,
+    category_ix: HashMap<String, CategoryId>,
+    /// The Admin (default actor of manager actions).
+    pub admin: AccountId,
+    /// The scenario start (`at` = seconds since it).
+    pub start: Time,
+    /// The scenario's settings (checks settings patches while reading).
+    pub settings: Settings,
+}
+
+impl Names {
+    /// The names of an engine's accounts and catalog.
+    pub fn of(engine: &Engine, start: Time) -> Names {
+        let accounts: Vec<String> = engine.accounts().iter().map(|a| a.id.clone()).collect();
+        let channels: Vec<String> = engine.catalog().channels.iter().map(|c| c.id.clone()).collect();
+        let categories: Vec<String> = engine.catalog().categories.iter().map(|c| c.path()).collect();
+        Names {
+            account_ix: accounts.iter().enumerate().map(|(i, a)| (a.clone(), AccountId(i as u32))).collect(),
+            channel_ix: channels.iter().enumerate().map(|(i, c)| (c.clone(), ChannelId(i as u16))).collect(),
+            category_ix: categories.iter().enumerate().map(|(i, c)| (c.clone(), CategoryId(i as u32))).collect(),
+            accounts,
+            channels,
+            categories,
+            admin: engine.admin(),
+            start,
+            settings: engine.settings().clone(),
+        }
+    }
+
+    fn account_name(&self, a: AccountId) -> Option<u32> {
+        ((a.0 as usize) < self.accounts.len()).then_some(a.0)
+    }
+}
+
+/// One row's cells as the recorder keeps them (names stay indices until a batch is written).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cells {
+    /// Seconds since the scenario start.
+    pub at: i64,
+    /// Event name.
+    pub event: &'static str,
+    /// Room number.
+    pub room: Option<u64>,
+    /// Customer number.
+    pub customer: Option<u64>,
+    /// Account index.
+    pub account: Option<u32>,
+    /// Channel index.
+    pub channel: Option<u16>,
+    /// Category index.
+    pub category: Option<u32>,
+    /// `entered` / `not_entered`.
+    pub profile: Option<&'static str>,
+    /// Target account index.
+    pub to: Option<u32>,
+    /// Actor account index.
+    pub actor: Option<u32>,
+    /// Room numbers separated by spaces.
+    pub rooms: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// A keyword (`on`, `off`, `available`, `holiday`, `replace` …).
+    pub value: Option<&'static str>,
+    /// A YAML (JSON) document.
+    pub patch: Option<String>,
+    /// The rule of the engine's rejection.
+    pub rejected: Option<&'static str>,
+    /// Engine timers between the previous row and this one, for rows scheduled late.
+    pub after_timers: Option<u32>,
+}
+
+fn profile_str(p: ProfileOutcome) -> &'static str {
+    match p {
+        ProfileOutcome::Entered => "entered",
+        ProfileOutcome::NotEntered => "not_entered",
+    }
+}
+
+fn rooms_str(rooms: &[RoomId]) -> String {
+    rooms.iter().map(|r| r.0.to_string()).collect::<Vec<_>>().join(" ")
+}
+
+/// The cells of an exogenous event. `names` gives the number of accounts (indices past it, such as
+/// the unresolved owner of a scripted agent action, are written empty).
+pub fn encode(at: Time, event: &Event, names: &Names) -> Cells {
+    let acc = |a: AccountId| names.account_name(a);
+    let mut c = Cells { at: at - names.start, event: event.name(), ..Cells::default() };
+    match event {
+        Event::RoomCreated { room, customer, channel, category, profile } => {
+            c.room = Some(room.0);
+            c.customer = Some(customer.0);
+            c.channel = Some(channel.0);
+            c.category = category.map(|x| x.0);
+            c.profile = Some(profile_str(*profile));
+        }
+        Event::CustomerMessage { room } | Event::CustomerClose { room } => c.room = Some(room.0),
+        Event::ConnectRequest { room, category, profile } => {
+            c.room = Some(room.0);
+            c.category = category.map(|x| x.0);
+            c.profile = Some(profile_str(*profile));
+        }
+        Event::HotkeyReclick { room, profile } => {
+            c.room = Some(room.0);
+            c.profile = Some(profile_str(*profile));
+        }
+        Event::AgentLogin { account }
+        | Event::AgentLogout { account }
+        | Event::BreakStart { account }
+        | Event::BreakEnd { account }
+        | Event::MealStart { account }
+        | Event::MealEnd { account } => c.account = acc(*account),
+        Event::AgentMessage { room, account }
+        | Event::AgentClose { room, account }
+        | Event::HoldSet { room, account }
+        | Event::HoldRelease { room, account } => {
+            c.room = Some(room.0);
+            c.account = acc(*account);
+        }
+        Event::AgentPick { account, rooms } => {
+            c.account = acc(*account);
+            c.rooms = Some(rooms_str(rooms));
+        }
+        Event::Transfer { room, to, actor } | Event::ManagerAssign { room, to, actor } => {
+            c.room = Some(room.0);
+            c.to = acc(*to);
+            c.actor = acc(*actor);
+        }
+        Event::AutoReplySet { account, on } => {
+            c.account = acc(*account);
+            c.value = Some(if *on { "on" } else { "off" });
+        }
+        Event::ManagerClose { room, actor } => {
+            c.room = Some(room.0);
+            c.actor = acc(*actor);
+        }
+        Event::ManagerBlock { target, actor } => {
+            match target {
+                BlockTarget::Room(r) => c.room = Some(r.0),
+                BlockTarget::Customer(cu) => c.customer = Some(cu.0),
+            }
+            c.actor = acc(*actor);
+        }
+        Event::Unblock { customer, actor } => {
+            c.customer = Some(customer.0);
+            c.actor = acc(*actor);
+        }
+        Event::CategoryChange { rooms, category, actor } => {
+            c.rooms = Some(rooms_str(rooms));
+            c.category = Some(category.0);
+            c.actor = acc(*actor);
+        }
+        Event::CustomerInfoChange { customer, entered, actor } => {
+            c.customer = Some(customer.0);
+            c.profile = Some(if *entered { "entered" } else { "not_entered" });
+            c.actor = acc(*actor);
+        }
+        Event::DayStatusSet { account, date, status, actor } => {
+            c.account = acc(*account);
+            c.date = Some(date.to_string());
+            c.value = Some(if status.available { "available" } else { "unavailable" });
+            if !status.breaks.is_empty() {
+                c.patch = serde_json::to_string(&status.breaks).ok();
+            }
+            c.actor = acc(*actor);
+        }
+        Event::HolidaySet { date, day } => {
+            c.date = Some(date.to_string());
+            match day {
+                None => c.value = Some("clear"),
+                Some(DayOverride::Holiday) => c.value = Some("holiday"),
+                Some(DayOverride::Hours(h)) => {
+                    c.value = Some("hours");
+                    c.patch = serde_json::to_string(h).ok();
+                }
+            }
+        }
+        Event::AccountChange { account, patch } => {
+            c.account = acc(*account);
+            let mut m = serde_json::Map::new();
+            if let Some(n) = &patch.name {
+                m.insert("name".into(), n.clone().into());
+            }
+            if let Some(r) = patch.role {
+                m.insert("role".into(), r.as_str().into());
+            }
+            if let Some(x) = patch.consults {
+                m.insert("consults".into(), x.into());
+            }
+            if let Some(a) = patch.auth {
+                m.insert("auth".into(), serde_json::to_value(a).unwrap_or_default());
+            }
+            if let Some(rm) = patch.responsible_manager {
+                let name = names.accounts.get(rm.idx()).cloned().map(serde_json::Value::from);
+                m.insert("responsible_manager".into(), name.unwrap_or_default());
+            }
+            if let Some(cap) = patch.max_override {
+                m.insert("capacity".into(), cap.map(serde_json::Value::from).unwrap_or_default());
+            }
+            c.patch = Some(serde_json::Value::Object(m).to_string());
+        }
+        Event::SettingsChanged(s) => {
+            c.value = Some("replace");
+            c.patch = serde_json::to_string(&**s).ok();
+        }
+        Event::Timer(_) => {}
+    }
+    c
+}
+
+/// One cell as read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    /// Empty / null / no such column.
+    Null,
+    /// Text.
+    Str(&'a str),
+    /// A whole number (integer Parquet columns).
+    Int(i64),
+}
+
+/// A row's cells while it is decoded; errors name the column.
+pub struct RowView<'a> {
+    /// The cells, by [`super::schema::COLUMNS`] index.
+    pub cells: [Cell<'a>; 16],
+    /// Row number.
+    pub row: u64,
+}
+
+/// A decoding error: column (None = the row) and message.
+pub type CellError = (Option<usize>, String);
+
+fn err<T>(c: usize, m: impl Into<String>) -> Result<T, CellError> {
+    Err((Some(c), m.into()))
+}
+
+impl<'a> RowView<'a> {
+    fn text(&self, c: usize) -> Option<&'a str> {
+        match self.cells[c] {
+            Cell::Str(s) if !s.trim().is_empty() => Some(s.trim()),
+            _ => None,
+        }
+    }
+
+    fn present(&self, c: usize) -> bool {
+        match self.cells[c] {
+            Cell::Null => false,
+            Cell::Str(s) => !s.trim().is_empty(),
+            Cell::Int(_) => true,
+        }
+    }
+
+    fn need<T>(&self, c: usize, event: &str, what: &str, v: Result<Option<T>, CellError>) -> Result<T, CellError> {
+        match v? {
+            Some(x) => Ok(x),
+            None => err(c, format!("{event} needs {what}, but the cell is empty")),
+        }
+    }
+
+    fn number(&self, c: usize, what: &str) -> Result<Option<u64>, CellError> {
+        match self.cells[c] {
+            Cell::Null => Ok(None),
+            Cell::Int(n) if n >= 0 => Ok(Some(n as u64)),
+            Cell::Int(n) => err(c, format!("`{n}` is not a {what}: expected a whole number ≥ 0")),
+            Cell::Str(s) if s.trim().is_empty() => Ok(None),
+            Cell::Str(s) => match s.trim().parse::<u64>() {
+                Ok(n) => Ok(Some(n)),
+                Err(_) => err(c, format!("`{s}` is not a {what}: expected a whole number ≥ 0")),
+            },
+        }
+    }
+
+    /// `at`.
+    pub fn at(&self, start: Time) -> Result<Time, CellError> {
+        match self.cells[col::AT] {
+            Cell::Null => err(col::AT, format!("the time is empty: {}", super::schema::AT_EXPECTED)),
+            Cell::Int(n) => start.checked_add(n).ok_or_else(|| (Some(col::AT), format!("`{n}` is out of range"))),
+            Cell::Str(s) if s.trim().is_empty() => {
+                err(col::AT, format!("the time is empty: {}", super::schema::AT_EXPECTED))
+            }
+            Cell::Str(s) => parse_at(s, start).map_err(|m| (Some(col::AT), m)),
+        }
+    }
+
+    fn room(&self, c: usize) -> Result<Option<RoomId>, CellError> {
+        Ok(self.number(c, "room number")?.map(RoomId))
+    }
+
+    fn customer(&self) -> Result<Option<CustomerId>, CellError> {
+        Ok(self.number(col::CUSTOMER, "customer number")?.map(CustomerId))
+    }
+
+    fn account(&self, c: usize, names: &Names) -> Result<Option<AccountId>, CellError> {
+        let Some(s) = self.text(c) else { return Ok(None) };
+        match names.account_ix.get(s) {
+            Some(a) => Ok(Some(*a)),
+            None => {
+                let mut known: Vec<&str> = names.accounts.iter().map(String::as_str).take(12).collect();
+                if names.accounts.len() > 12 {
+                    known.push("…");
+                }
+                err(c, format!("unknown account `{s}`: expected an account id of the scenario ({})", known.join(", ")))
+            }
+        }
+    }
+
+    fn channel(&self, names: &Names) -> Result<Option<ChannelId>, CellError> {
+        let Some(s) = self.text(col::CHANNEL) else { return Ok(None) };
+        names.channel_ix.get(s).copied().map(Some).ok_or_else(|| {
+            (
+                Some(col::CHANNEL),
+                format!("unknown channel `{s}`: expected a channel id of the scenario ({})", names.channels.join(", ")),
+            )
+        })
+    }
+
+    fn category(&self, names: &Names) -> Result<Option<CategoryId>, CellError> {
+        let Some(s) = self.text(col::CATEGORY) else { return Ok(None) };
+        names.category_ix.get(s).copied().map(Some).ok_or_else(|| {
+            let mut known: Vec<&str> = names.categories.iter().map(String::as_str).take(8).collect();
+            if names.categories.len() > 8 {
+                known.push("…");
+            }
+            (
+                Some(col::CATEGORY),
+                format!("unknown category `{s}`: expected `Major/Middle` of the scenario ({})", known.join(", ")),
+            )
+        })
+    }
+
+    fn profile(&self) -> Result<Option<ProfileOutcome>, CellError> {
+        match self.text(col::PROFILE) {
+            None => Ok(None),
+            Some("entered") => Ok(Some(ProfileOutcome::Entered)),
+            Some("not_entered") => Ok(Some(ProfileOutcome::NotEntered)),
+            Some(s) => err(col::PROFILE, format!("`{s}` is not a profile outcome: expected entered or not_entered")),
+        }
+    }
+
+    fn rooms(&self) -> Result<Option<Vec<RoomId>>, CellError> {
+        if let Some(s) = self.text(col::ROOMS) {
+            let mut v = Vec::new();
+            for part in s.split(|c: char| c.is_whitespace() || c == ';' || c == ',').filter(|p| !p.is_empty()) {
+                match part.parse::<u64>() {
+                    Ok(n) => v.push(RoomId(n)),
+                    Err(_) => {
+                        return err(
+                            col::ROOMS,
+                            format!("`{part}` is not a room number: expected room numbers separated by spaces"),
+                        );
+                    }
+                }
+            }
+            return Ok(Some(v));
+        }
+        Ok(self.room(col::ROOM)?.map(|r| vec![r]))
+    }
+
+    fn keyword(&self, c: usize, event: &str, allowed: &[&'static str]) -> Result<Option<&'static str>, CellError> {
+        let Some(s) = self.text(c) else { return Ok(None) };
+        match allowed.iter().find(|k| **k == s) {
+            Some(k) => Ok(Some(*k)),
+            None => err(c, format!("`{s}` is not a {event} value: expected {}", allowed.join(" or "))),
+        }
+    }
+
+    fn yaml(&self, c: usize) -> Result<Option<serde_yaml::Value>, CellError> {
+        let Some(s) = self.text(c) else { return Ok(None) };
+        serde_yaml::from_str::<serde_yaml::Value>(s)
+            .map(Some)
+            .map_err(|e| (Some(c), format!("cannot read the patch as YAML: {e}")))
+    }
+}
+
+/// What a decoded row carries besides its event.
+#[derive(Debug, Default)]
+pub struct Extra {
+    /// settings_changed with a patch to merge at the time of the row.
+    pub settings_patch: Option<Box<serde_yaml::Value>>,
+}
+
+/// Decodes one row's event.
+pub fn decode(v: &RowView<'_>, names: &Names) -> Result<(Event, Extra), CellError> {
+    let Some(name) = v.text(col::EVENT) else {
+        return err(col::EVENT, format!("the event is empty: expected one of {}", EVENT_NAMES.join(", ")));
+    };
+    let mut extra = Extra::default();
+    let room = |what: &str| v.need(col::ROOM, name, what, v.room(col::ROOM));
+    let account = || v.need(col::ACCOUNT, name, "an account", v.account(col::ACCOUNT, names));
+    let owner_or = |c: usize| -> Result<AccountId, CellError> { Ok(v.account(c, names)?.unwrap_or(OWNER)) };
+    let admin_or = || -> Result<AccountId, CellError> { Ok(v.account(col::ACTOR, names)?.unwrap_or(names.admin)) };
+    let ev = match name {
+        "room_created" => {
+            let room = room("a room number")?;
+            Event::RoomCreated {
+                room,
+                customer: v.customer()?.unwrap_or(CustomerId(room.0)),
+                channel: v.channel(names)?.unwrap_or(ChannelId(0)),
+                category: v.category(names)?,
+                profile: v.profile()?.unwrap_or_default(),
+            }
+        }
+        "customer_message" => Event::CustomerMessage { room: room("a room")? },
+        "customer_close" => Event::CustomerClose { room: room("a room")? },
+        "connect_request" => Event::ConnectRequest {
+            room: room("a room")?,
+            category: v.category(names)?,
+            profile: v.profile()?.unwrap_or_default(),
+        },
+        "hotkey_reclick" => Event::HotkeyReclick { room: room("a room")?, profile: v.profile()?.unwrap_or_default() },
+        "agent_login" => Event::AgentLogin { account: account()? },
+        "agent_logout" => Event::AgentLogout { account: account()? },
+        "break_start" => Event::BreakStart { account: account()? },
+        "break_end" => Event::BreakEnd { account: account()? },
+        "meal_start" => Event::MealStart { account: account()? },
+        "meal_end" => Event::MealEnd { account: account()? },
+        "agent_message" => Event::AgentMessage { room: room("a room")?, account: owner_or(col::ACCOUNT)? },
+        "agent_close" => Event::AgentClose { room: room("a room")?, account: owner_or(col::ACCOUNT)? },
+        "hold_set" => Event::HoldSet { room: room("a room")?, account: owner_or(col::ACCOUNT)? },
+        "hold_release" => Event::HoldRelease { room: room("a room")?, account: owner_or(col::ACCOUNT)? },
+        "agent_pick" => {
+            Event::AgentPick { account: account()?, rooms: v.need(col::ROOMS, name, "rooms (or a room)", v.rooms())? }
+        }
+        "transfer" => Event::Transfer {
+            room: room("a room")?,
+            to: v.need(col::TO, name, "a target account", v.account(col::TO, names))?,
+            actor: owner_or(col::ACTOR)?,
+        },
+        "auto_reply_set" => Event::AutoReplySet {
+            account: account()?,
+            on: v.need(col::VALUE, name, "on or off", v.keyword(col::VALUE, name, &["on", "off"]))? == "on",
+        },
+        "manager_assign" => Event::ManagerAssign {
+            room: room("a room")?,
+            to: v.need(col::TO, name, "a target account", v.account(col::TO, names))?,
+            actor: admin_or()?,
+        },
+        "manager_close" => Event::ManagerClose { room: room("a room")?, actor: admin_or()? },
+        "manager_block" => {
+            let target = match (v.room(col::ROOM)?, v.customer()?) {
+                (Some(r), None) => BlockTarget::Room(r),
+                (None, Some(c)) => BlockTarget::Customer(c),
+                (Some(_), Some(_)) => {
+                    return err(col::CUSTOMER, "manager_block takes a room or a customer, not both");
+                }
+                (None, None) => return err(col::ROOM, "manager_block needs a room or a customer, but both are empty"),
+            };
+            Event::ManagerBlock { target, actor: admin_or()? }
+        }
+        "unblock" => {
+            Event::Unblock { customer: v.need(col::CUSTOMER, name, "a customer", v.customer())?, actor: admin_or()? }
+        }
+        "category_change" => Event::CategoryChange {
+            rooms: v.need(col::ROOMS, name, "rooms (or a room)", v.rooms())?,
+            category: v.need(col::CATEGORY, name, "a category", v.category(names))?,
+            actor: admin_or()?,
+        },
+        "customer_info_change" => Event::CustomerInfoChange {
+            customer: v.need(col::CUSTOMER, name, "a customer", v.customer())?,
+            entered: v.need(col::PROFILE, name, "entered or not_entered", v.profile())? == ProfileOutcome::Entered,
+            actor: admin_or()?,
+        },
+        "day_status_set" => {
+            let account = account()?;
+            let date = v.need(col::DATE, name, "a date", date_cell(v))?;
+            let available = v.need(
+                col::VALUE,
+                name,
+                "available or unavailable",
+                v.keyword(col::VALUE, name, &["available", "unavailable"]),
+            )? == "available";
+            let breaks: Vec<TimeWindow> = match v.yaml(col::PATCH)? {
+                None => Vec::new(),
+                Some(y) => serde_yaml::from_value(y).map_err(|e| {
+                    (
+                        Some(col::PATCH),
+                        format!("cannot read the break windows: {e}; expected a list such as [{{start: \"12:00\", end: \"13:00\"}}]"),
+                    )
+                })?,
+            };
+            Event::DayStatusSet { account, date, status: DayStatus { available, breaks }, actor: admin_or()? }
+        }
+        "holiday_set" => {
+            let date = v.need(col::DATE, name, "a date", date_cell(v))?;
+            let kind = v.need(
+                col::VALUE,
+                name,
+                "holiday, hours or clear",
+                v.keyword(col::VALUE, name, &["holiday", "hours", "clear"]),
+            )?;
+            let day = match kind {
+                "holiday" => Some(DayOverride::Holiday),
+                "clear" => None,
+                _ => {
+                    let y = v.need(col::PATCH, name, "the hours (patch)", v.yaml(col::PATCH))?;
+                    let h: DayHours = serde_yaml::from_value(y)
+                        .map_err(|e| (Some(col::PATCH), format!("cannot read the hours: {e}")))?;
+                    Some(DayOverride::Hours(h))
+                }
+            };
+            Event::HolidaySet { date, day }
+        }
+        "account_change" => {
+            let account = account()?;
+            let y = v.need(col::PATCH, name, "a patch of account fields", v.yaml(col::PATCH))?;
+            Event::AccountChange { account, patch: account_patch(&y, names)? }
+        }
+        "settings_changed" => {
+            let y = v.need(col::PATCH, name, "a patch of settings", v.yaml(col::PATCH))?;
+            let replace = v.keyword(col::VALUE, name, &["replace", "merge"])? == Some("replace");
+            let settings = if replace {
+                serde_yaml::from_value::<Settings>(y)
+                    .map_err(|e| (Some(col::PATCH), format!("invalid settings: {e}")))?
+            } else {
+                if !y.is_mapping() {
+                    return err(col::PATCH, "the settings patch must be a mapping of §3 keys");
+                }
+                let s = crate::sim::workload::merge_settings(&names.settings, &y).map_err(|e| (Some(col::PATCH), e))?;
+                extra.settings_patch = Some(Box::new(y));
+                s
+            };
+            Event::SettingsChanged(Box::new(settings))
+        }
+        other => {
+            return err(col::EVENT, format!("unknown event `{other}`: expected one of {}", EVENT_NAMES.join(", ")));
+        }
+    };
+    // A column the event does not use must be empty: a value there is a sign of a misplaced cell.
+    let used = used_columns(name);
+    for (c, _) in super::schema::COLUMNS.iter().enumerate() {
+        if c > col::EVENT && c < col::REJECTED && !used.contains(&c) && v.present(c) {
+            return err(c, format!("{name} does not use this column; leave it empty"));
+        }
+    }
+    Ok((ev, extra))
+}
+
+fn date_cell(v: &RowView<'_>) -> Result<Option<crate::engine::Date>, CellError> {
+    match v.text(col::DATE) {
+        None => Ok(None),
+        Some(s) => parse_date(s).map(Some).map_err(|m| (Some(col::DATE), m)),
+    }
+}
+
+/// The columns each event reads (besides at, event, rejected, after_timers).
+fn used_columns(name: &str) -> &'static [usize] {
+    use col::*;
+    match name {
+        "room_created" => &[ROOM, CUSTOMER, CHANNEL, CATEGORY, PROFILE],
+        "customer_message" | "customer_close" => &[ROOM],
+        "connect_request" => &[ROOM, CATEGORY, PROFILE],
+        "hotkey_reclick" => &[ROOM, PROFILE],
+        "agent_login" | "agent_logout" | "break_start" | "break_end" | "meal_start" | "meal_end" => &[ACCOUNT],
+        "agent_message" | "agent_close" | "hold_set" | "hold_release" => &[ROOM, ACCOUNT],
+        "agent_pick" => &[ACCOUNT, ROOMS, ROOM],
+        "transfer" | "manager_assign" => &[ROOM, TO, ACTOR],
+        "auto_reply_set" => &[ACCOUNT, VALUE],
+        "manager_close" => &[ROOM, ACTOR],
+        "manager_block" => &[ROOM, CUSTOMER, ACTOR],
+        "unblock" => &[CUSTOMER, ACTOR],
+        "category_change" => &[ROOMS, ROOM, CATEGORY, ACTOR],
+        "customer_info_change" => &[CUSTOMER, PROFILE, ACTOR],
+        "day_status_set" => &[ACCOUNT, DATE, VALUE, PATCH, ACTOR],
+        "holiday_set" => &[DATE, VALUE, PATCH],
+        "account_change" => &[ACCOUNT, PATCH],
+        "settings_changed" => &[PATCH, VALUE],
+        _ => &[],
+    }
+}
+
+fn account_patch(y: &serde_yaml::Value, names: &Names) -> Result<AccountPatch, CellError> {
+    let bad = |m: String| (Some(col::PATCH), m);
+    let Some(m) = y.as_mapping() else {
+        return Err(bad(
+            "the account patch must be a mapping (name, role, consults, auth, responsible_manager, capacity)".into(),
+        ));
+    };
+    let mut p = AccountPatch::default();
+    for (k, val) in m {
+        let key = k.as_str().unwrap_or_default();
+        match key {
+            "name" => p.name = Some(val.as_str().ok_or_else(|| bad("`name` must be text".into()))?.to_string()),
+            "role" => {
+                p.role = Some(
+                    serde_yaml::from_value::<Role>(val.clone())
+                        .map_err(|_| bad("`role` must be admin, manager or agent".into()))?,
+                )
+            }
+            "consults" => {
+                p.consults = Some(val.as_bool().ok_or_else(|| bad("`consults` must be true or false".into()))?)
+            }
+            "auth" => {
+                p.auth = Some(
+                    serde_yaml::from_value::<Auth>(val.clone())
+                        .map_err(|_| bad("`auth` must be active, revoked or deleted".into()))?,
+                )
+            }
+            "responsible_manager" => {
+                let s = val.as_str().ok_or_else(|| bad("`responsible_manager` must be an account id".into()))?;
+                let a = names
+                    .account_ix
+                    .get(s)
+                    .ok_or_else(|| bad(format!("unknown account `{s}` in responsible_manager")))?;
+                p.responsible_manager = Some(*a);
+            }
+            "capacity" => {
+                p.max_override = Some(if val.is_null() {
+                    None
+                } else {
+                    Some(
+                        val.as_u64()
+                            .and_then(|n| u32::try_from(n).ok())
+                            .ok_or_else(|| bad("`capacity` must be a whole number or null".into()))?,
+                    )
+                })
+            }
+            other => {
+                return Err(bad(format!(
+                    "unknown account field `{other}`: expected name, role, consults, auth, responsible_manager or capacity"
+                )));
+            }
+        }
+    }
+    Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_survive_the_json_patch() {
+        let s = Settings::default();
+        let text = serde_json::to_string(&s).unwrap();
+        let back: Settings = serde_yaml::from_str(&text).unwrap();
+        assert_eq!(s, back);
+    }
+}

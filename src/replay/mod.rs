@@ -1,0 +1,476 @@
+//! Record and replay of exogenous event traces (docs/REPLAY.md).
+//!
+//! - [`record::Recorder`]: an [`Observer`](crate::sim::Observer) that writes every exogenous event
+//!   a run handles, in processing order, rejected ones included (`run --record FILE`);
+//! - [`Replay`]: a [`Workload`] that feeds a trace back to the engine (`run --replay FILE` or
+//!   `workload: { replay: FILE }`), either whole (`side: all`, strict: the engine must take every
+//!   row as it was recorded) or only its customer side, with the agent side drawn from the
+//!   scenario's workload model (`side: customers`);
+//! - [`read::TraceReader`]: batched reading with polars (CSV or Parquet), checked row by row;
+//! - [`transform`]: scale, shift and filters, seeded and deterministic.
+//!
+//! Why a replay of a recording reproduces the run byte for byte: the engine is a pure function
+//! of its input stream, the statistics observe only the engine, and the replay feeds the
+//! identical stream in the identical order. One trace row waits in the queue at a time and the
+//! next one is pushed when it has been handled, so rows of one instant keep file order (SIM4
+//! phase 3) and interleave with the engine's timers exactly as in the recording (timer keys do
+//! not depend on when they were pushed). A row the generator scheduled *while* a later-phase item
+//! of its instant ran (a reaction at the same second) carries `after_timers`: it is pushed only
+//! after that many engine timers, as it was handled in the recording.
+
+pub mod codec;
+pub mod read;
+pub mod record;
+pub mod schema;
+pub mod spec;
+pub mod transform;
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::path::Path;
+
+use crate::engine::{Effect, Engine, Event, FxHasher, Rejection, RoomId, Time};
+use crate::sim::workload::{Generator, resolve_owner};
+use crate::sim::{EventQueue, Workload};
+pub use schema::{TraceError, TraceRow};
+pub use spec::{ReplayOptions, ReplaySpec, Side};
+
+/// Tag of replayed rows (always admitted by the replay's own checks).
+pub const TAG_REPLAY: u32 = u32::MAX - 2;
+
+/// The two trace formats, by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `.csv`
+    Csv,
+    /// `.parquet` (or `.pq`)
+    Parquet,
+}
+
+impl Format {
+    /// The format a file name asks for.
+    pub fn of(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(Format::Csv),
+            "parquet" | "pq" => Some(Format::Parquet),
+            _ => None,
+        }
+    }
+}
+
+/// Where replayed rows come from (the reader, possibly behind transforms).
+pub trait RowSource: Send {
+    /// The next row in replay order, or None at the end.
+    fn next_row(&mut self) -> Result<Option<TraceRow>, TraceError>;
+}
+
+impl RowSource for read::TraceReader {
+    fn next_row(&mut self) -> Result<Option<TraceRow>, TraceError> {
+        read::TraceReader::next_row(self)
+    }
+}
+
+/// A set of room numbers, one bit each, in blocks of 4,096 (room numbers are mostly dense).
+#[derive(Debug, Default, Clone)]
+pub struct RoomBits {
+    blocks: HashMap<u64, Box<[u64; 64]>, BuildHasherDefault<FxHasher>>,
+}
+
+impl RoomBits {
+    /// Adds a room.
+    #[inline]
+    pub fn insert(&mut self, r: RoomId) {
+        let b = self.blocks.entry(r.0 >> 12).or_insert_with(|| Box::new([0; 64]));
+        b[((r.0 >> 6) & 63) as usize] |= 1 << (r.0 & 63);
+    }
+    /// Whether a room is in the set.
+    #[inline]
+    pub fn contains(&self, r: RoomId) -> bool {
+        self.blocks.get(&(r.0 >> 12)).is_some_and(|b| b[((r.0 >> 6) & 63) as usize] & (1 << (r.0 & 63)) != 0)
+    }
+}
+
+/// The row whose event waits in the queue.
+struct Current {
+    row: u64,
+    rejected: Option<String>,
+    settings_patch: Option<Box<serde_yaml::Value>>,
+}
+
+/// What a replay did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReplayCounts {
+    /// Rows handed to the engine.
+    pub fed: u64,
+    /// Rows not fed: agent-side rows in a `customers` replay, rows for rooms the agent side had
+    /// already closed, rows outside the run.
+    pub skipped: u64,
+}
+
+/// The replay workload.
+pub struct Replay {
+    source: Option<Box<dyn RowSource>>,
+    file: String,
+    side: Side,
+    strict: bool,
+    /// Whether `after_timers` positions apply (an untransformed `all` replay).
+    exact_positions: bool,
+    start: Time,
+    end: Time,
+    generator: Option<Generator>,
+    current: Option<Current>,
+    held: Option<(TraceRow, u32)>,
+    /// Rooms the engine created.
+    created: RoomBits,
+    /// Rooms a room_created row announced (created or not).
+    announced: RoomBits,
+    error: Option<TraceError>,
+    counts: ReplayCounts,
+}
+
+impl Replay {
+    /// A replay of `source` between `start` and `end`. `generator` (with its hook for replayed
+    /// customers switched on) drives the agent side in a `customers` replay.
+    pub fn new(
+        source: Box<dyn RowSource>,
+        file: String,
+        side: Side,
+        transformed: bool,
+        start: Time,
+        end: Time,
+        mut generator: Option<Generator>,
+    ) -> Replay {
+        if side == Side::Customers
+            && let Some(g) = generator.as_mut()
+        {
+            g.serve_replayed_customers();
+        }
+        Replay {
+            source: Some(source),
+            file,
+            side,
+            strict: side == Side::All && !transformed,
+            exact_positions: side == Side::All && !transformed,
+            start,
+            end,
+            generator: if side == Side::Customers { generator } else { None },
+            current: None,
+            held: None,
+            created: RoomBits::default(),
+            announced: RoomBits::default(),
+            error: None,
+            counts: ReplayCounts::default(),
+        }
+    }
+
+    /// The first bad row, if any, else what the replay did. Call after the run.
+    pub fn finish(mut self) -> Result<ReplayCounts, TraceError> {
+        self.source = None;
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(self.counts),
+        }
+    }
+
+    fn fail(&mut self, e: TraceError) {
+        if self.error.is_none() {
+            self.error = Some(e);
+        }
+        // Dropping the source stops the reader threads.
+        self.source = None;
+        self.held = None;
+    }
+
+    /// Reads rows until one can be scheduled (or held for its timers).
+    fn advance(&mut self, q: &mut EventQueue) {
+        loop {
+            let Some(src) = self.source.as_mut() else { return };
+            let row = match src.next_row() {
+                Ok(Some(r)) => r,
+                Ok(None) => {
+                    self.source = None;
+                    return;
+                }
+                Err(e) => return self.fail(e),
+            };
+            if self.side == Side::Customers && !schema::is_customer_side(&row.event) {
+                self.counts.skipped += 1;
+                continue;
+            }
+            if row.at < self.start {
+                if self.strict {
+                    return self.fail(TraceError::cell(
+                        &self.file,
+                        row.row,
+                        "at",
+                        format!(
+                            "{} is before the scenario start {}: expected times within the run",
+                            crate::engine::time::format_time(row.at),
+                            crate::engine::time::format_time(self.start)
+                        ),
+                    ));
+                }
+                self.counts.skipped += 1;
+                continue;
+            }
+            if row.at >= self.end {
+                // The run ends before this row: stop reading.
+                self.source = None;
+                return;
+            }
+            match row.after_timers {
+                Some(n) if n > 0 && self.exact_positions => self.held = Some((row, n)),
+                _ => self.push(row, q),
+            }
+            return;
+        }
+    }
+
+    fn push(&mut self, row: TraceRow, q: &mut EventQueue) {
+        self.current = Some(Current { row: row.row, rejected: row.rejected, settings_patch: row.settings_patch });
+        q.push_event(row.at, row.event, TAG_REPLAY);
+    }
+
+    /// Checks that the rooms a row names exist; returns whether to feed it.
+    fn check_rooms(&mut self, event: &Event, engine: &Engine) -> bool {
+        let Some(cur) = &self.current else { return true };
+        let row = cur.row;
+        let recorded_rejection = cur.rejected.is_some();
+        if let Event::RoomCreated { room, .. } = event {
+            if self.announced.contains(*room) && !recorded_rejection {
+                self.fail(TraceError::cell(
+                    &self.file,
+                    row,
+                    "room",
+                    format!("room {} was already created earlier in the trace: expected a new room number", room.0),
+                ));
+                return false;
+            }
+            self.announced.insert(*room);
+            return true;
+        }
+        let rooms: Vec<RoomId> = match event {
+            Event::AgentPick { rooms, .. } | Event::CategoryChange { rooms, .. } => rooms.clone(),
+            e => e.room().into_iter().collect(),
+        };
+        let column =
+            if matches!(event, Event::AgentPick { .. } | Event::CategoryChange { .. }) { "rooms" } else { "room" };
+        let may_be_closed =
+            matches!(event, Event::ManagerBlock { .. } | Event::CategoryChange { .. } | Event::AgentPick { .. });
+        for r in rooms {
+            if !self.announced.contains(r) {
+                if recorded_rejection {
+                    continue;
+                }
+                self.fail(TraceError::cell(
+                    &self.file,
+                    row,
+                    column,
+                    format!("room {} does not exist yet: expected a room created by an earlier room_created row", r.0),
+                ));
+                return false;
+            }
+            let open = engine.room(r).is_some_and(|x| !x.state.is_terminal());
+            if open || may_be_closed || recorded_rejection {
+                continue;
+            }
+            if self.side == Side::Customers || !self.strict {
+                // The agent side (or a transform) closed it first: the customer's later actions
+                // no longer apply.
+                self.counts.skipped += 1;
+                return false;
+            }
+            let how = match engine.room(r) {
+                Some(x) => format!(" ({})", x.state.as_str()),
+                None if self.created.contains(r) => String::new(),
+                None => " (its room_created was rejected)".to_string(),
+            };
+            self.fail(TraceError::cell(
+                &self.file,
+                row,
+                column,
+                format!("room {} is already closed{how}: expected an event for an open room", r.0),
+            ));
+            return false;
+        }
+        true
+    }
+
+    fn check_outcome(&mut self, event: &Event, outcome: &Result<(), Rejection>, effects: &[Effect]) {
+        let Some(cur) = self.current.take() else { return };
+        self.counts.fed += 1;
+        if !self.strict {
+            return;
+        }
+        match (outcome, &cur.rejected) {
+            (Ok(()), None) => {}
+            (Err(r), Some(rule)) if r.rule == rule.as_str() => {}
+            // S2: a blocked customer's attempt is rejected as a normal outcome (OPEN-91).
+            (Err(r), None) if r.rule == "S2" && effects.iter().any(|e| matches!(e, Effect::BlockedAttempt { .. })) => {}
+            (Err(r), _) => self.fail(TraceError::cell(
+                &self.file,
+                cur.row,
+                "event",
+                format!(
+                    "the engine rejected this {} ({r}){}; a replayed trace must be valid for the scenario",
+                    event.name(),
+                    match &cur.rejected {
+                        Some(rule) => format!(", not as the trace recorded ({rule})"),
+                        None => String::new(),
+                    }
+                ),
+            )),
+            (Ok(()), Some(rule)) => self.fail(TraceError::cell(
+                &self.file,
+                cur.row,
+                "rejected",
+                format!(
+                    "the trace says the engine rejected this {} ({rule}) but it was accepted: the trace does not fit this scenario",
+                    event.name()
+                ),
+            )),
+        }
+    }
+}
+
+impl Workload for Replay {
+    fn init(&mut self, engine: &Engine, q: &mut EventQueue) {
+        if let Some(g) = self.generator.as_mut() {
+            g.init(engine, q);
+        }
+        self.advance(q);
+    }
+
+    fn admit(&mut self, at: Time, event: &Event, tag: u32, engine: &Engine) -> bool {
+        if tag != TAG_REPLAY {
+            // In a customers replay the customer side is the trace's: the model's own customer
+            // actions (chatbot outcomes, patience, messages, scripted customer events) are dropped.
+            if schema::is_customer_side(event) {
+                return false;
+            }
+            return match self.generator.as_mut() {
+                Some(g) => g.admit(at, event, tag, engine),
+                None => true,
+            };
+        }
+        if self.error.is_some() {
+            return false;
+        }
+        self.check_rooms(event, engine)
+    }
+
+    fn resolve(&mut self, event: Event, engine: &Engine) -> Event {
+        if let Some(g) = self.generator.as_mut() {
+            return g.resolve(event, engine);
+        }
+        let patch = self.current.as_mut().and_then(|c| c.settings_patch.take());
+        if let Some(p) = patch {
+            match crate::sim::workload::merge_settings(engine.settings(), &p) {
+                Ok(s) => return Event::SettingsChanged(Box::new(s)),
+                Err(m) => {
+                    let row = self.current.as_ref().map(|c| c.row).unwrap_or(0);
+                    self.fail(TraceError::cell(&self.file, row, "patch", m));
+                }
+            }
+        }
+        resolve_owner(&event, engine).unwrap_or(event)
+    }
+
+    fn delivered(
+        &mut self,
+        at: Time,
+        event: &Event,
+        tag: u32,
+        outcome: &Result<(), Rejection>,
+        effects: &[Effect],
+        engine: &Engine,
+        q: &mut EventQueue,
+    ) {
+        for e in effects {
+            if let Effect::StateChanged { room, from: None, .. } = e {
+                self.created.insert(*room);
+            }
+        }
+        if tag == TAG_REPLAY {
+            self.check_outcome(event, outcome, effects);
+            if self.error.is_none() {
+                self.advance(q);
+            }
+        } else if matches!(event, Event::Timer(_))
+            && let Some((_, left)) = self.held.as_mut()
+        {
+            *left = left.saturating_sub(1);
+            // Pushed after its timers, or when the queue has moved past its time (a trace whose
+            // positions do not fit: it still runs in time order).
+            let due = *left == 0 || q.peek_time().is_none_or(|t| self.held.as_ref().is_some_and(|(r, _)| t > r.at));
+            if due && let Some((row, _)) = self.held.take() {
+                self.push(row, q);
+            }
+        }
+        if let Some(g) = self.generator.as_mut() {
+            g.delivered(at, event, tag, outcome, effects, engine, q);
+        }
+    }
+
+    fn wake(&mut self, at: Time, token: u64, engine: &Engine, q: &mut EventQueue) {
+        if let Some(g) = self.generator.as_mut() {
+            g.wake(at, token, engine, q);
+        }
+    }
+
+    fn dropped(&mut self, _at: Time, _event: &Event, tag: u32, _engine: &Engine, q: &mut EventQueue) {
+        // A row not fed (its room closed first): on to the next one.
+        if tag == TAG_REPLAY && self.error.is_none() {
+            self.current = None;
+            self.advance(q);
+        }
+    }
+}
+
+/// Builds the replay workload a scenario asks for.
+///
+/// `generator` is the scenario's workload model; a `customers` replay keeps it for the agent side.
+pub fn workload(
+    sc: &crate::scenario::Scenario,
+    engine: &Engine,
+    opts: &ReplayOptions,
+    generator: Generator,
+    seed: u64,
+) -> Result<Replay, ReplayBuildError> {
+    let path = opts.path(&sc.path);
+    let names = codec::Names::of(engine, sc.start());
+    let shown = opts.shown_as.clone().unwrap_or_else(|| path.display().to_string());
+    let reader = read::TraceReader::open(&path, &shown, names.clone()).map_err(ReplayBuildError::Trace)?;
+    let file = reader.file.clone();
+    let source: Box<dyn RowSource> = if opts.transforms() {
+        Box::new(transform::Transform::new(Box::new(reader), opts, &names, seed).map_err(ReplayBuildError::Options)?)
+    } else {
+        Box::new(reader)
+    };
+    let generator = match opts.side {
+        Side::Customers => Some(generator),
+        Side::All => None,
+    };
+    Ok(Replay::new(source, file, opts.side, opts.transforms(), sc.start(), sc.end(), generator))
+}
+
+/// Why a replay could not start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplayBuildError {
+    /// The trace file or its header.
+    Trace(TraceError),
+    /// The replay options.
+    Options(String),
+}
+
+/// The run error of a replay that could not start.
+pub fn run_error(e: ReplayBuildError, scenario: &str) -> crate::run::RunError {
+    match e {
+        ReplayBuildError::Trace(t) => crate::run::RunError::Replay(t),
+        ReplayBuildError::Options(message) => crate::run::RunError::Workload {
+            path: scenario.to_string(),
+            message: format!("workload.replay: {message}"),
+        },
+    }
+}
