@@ -23,21 +23,7 @@ use super::replications::{self, Replication, ReplicationSettings};
 use crate::run::RunError;
 use crate::scenario::{self, Scenario, ScenarioError};
 
-fn merge(base: &mut serde_yaml::Value, patch: &serde_yaml::Value) {
-    match (base, patch) {
-        (serde_yaml::Value::Mapping(b), serde_yaml::Value::Mapping(p)) => {
-            for (k, pv) in p {
-                match b.get_mut(k) {
-                    Some(bv) if bv.is_mapping() && pv.is_mapping() => merge(bv, pv),
-                    _ => {
-                        b.insert(k.clone(), pv.clone());
-                    }
-                }
-            }
-        }
-        (b, p) => *b = p.clone(),
-    }
-}
+use crate::scenario::build::merge_value as merge;
 
 /// The names of a scenario's variants, in order.
 pub fn names(sc: &Scenario) -> Vec<String> {

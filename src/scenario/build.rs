@@ -86,3 +86,21 @@ impl Scenario {
         }
     }
 }
+
+/// Deep merge of a settings patch (scripted `settings_changed`, variants): mappings merge key
+/// by key, anything else replaces. The loader's validation and the workload use this one rule.
+pub fn merge_value(base: &mut serde_yaml::Value, patch: &serde_yaml::Value) {
+    match (base, patch) {
+        (serde_yaml::Value::Mapping(b), serde_yaml::Value::Mapping(p)) => {
+            for (k, pv) in p {
+                match b.get_mut(k) {
+                    Some(bv) if bv.is_mapping() && pv.is_mapping() => merge_value(bv, pv),
+                    _ => {
+                        b.insert(k.clone(), pv.clone());
+                    }
+                }
+            }
+        }
+        (b, p) => *b = p.clone(),
+    }
+}

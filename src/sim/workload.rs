@@ -115,24 +115,8 @@ pub struct Generator {
 /// Applies a partial settings document over settings (scripted `settings_changed`).
 pub fn merge_settings(base: &Settings, patch: &serde_yaml::Value) -> Result<Settings, String> {
     let mut v = serde_yaml::to_value(base).map_err(|e| e.to_string())?;
-    merge_value(&mut v, patch);
+    crate::scenario::build::merge_value(&mut v, patch);
     serde_yaml::from_value(v).map_err(|e| format!("invalid settings patch: {e}"))
-}
-
-fn merge_value(base: &mut serde_yaml::Value, patch: &serde_yaml::Value) {
-    match (base, patch) {
-        (serde_yaml::Value::Mapping(b), serde_yaml::Value::Mapping(p)) => {
-            for (k, pv) in p {
-                match b.get_mut(k) {
-                    Some(bv) if bv.is_mapping() && pv.is_mapping() => merge_value(bv, pv),
-                    _ => {
-                        b.insert(k.clone(), pv.clone());
-                    }
-                }
-            }
-        }
-        (b, p) => *b = p.clone(),
-    }
 }
 
 impl Generator {

@@ -1150,7 +1150,7 @@ impl<'a> Validator<'a> {
             return None;
         };
         let mut merged = current.clone();
-        merge_value(&mut merged, patch);
+        crate::scenario::build::merge_value(&mut merged, patch);
         match serde_yaml::from_value::<Settings>(merged.clone()) {
             Ok(s) => {
                 if let Some(d) = p.get("distribution")
@@ -1177,24 +1177,6 @@ impl<'a> Validator<'a> {
                 None
             }
         }
-    }
-}
-
-/// Deep merge of a settings patch, as the workload applies it: mappings merge key by key,
-/// anything else replaces.
-fn merge_value(base: &mut serde_yaml::Value, patch: &serde_yaml::Value) {
-    match (base, patch) {
-        (serde_yaml::Value::Mapping(b), serde_yaml::Value::Mapping(p)) => {
-            for (k, pv) in p {
-                match b.get_mut(k) {
-                    Some(bv) if bv.is_mapping() && pv.is_mapping() => merge_value(bv, pv),
-                    _ => {
-                        b.insert(k.clone(), pv.clone());
-                    }
-                }
-            }
-        }
-        (b, p) => *b = p.clone(),
     }
 }
 
