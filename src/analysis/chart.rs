@@ -80,7 +80,12 @@ pub fn lines_svg(
                     .map(|p| PathElement::new(vec![(p.0, p.1 - p.2), (p.0, p.1 + p.2)], colour.stroke_width(1))),
             )
             .map_err(|e| err(&e))?;
-        chart.draw_series(l.points.iter().map(|p| Circle::new((p.0, p.1), 3, colour.filled()))).map_err(|e| err(&e))?;
+        // Markers only for short series (a staffing curve), not for time series or CDFs.
+        if l.points.len() <= 100 {
+            chart
+                .draw_series(l.points.iter().map(|p| Circle::new((p.0, p.1), 3, colour.filled())))
+                .map_err(|e| err(&e))?;
+        }
     }
     for (label, v) in targets {
         let v = *v;

@@ -290,6 +290,30 @@ pub fn compare(
             eprintln!("warning: {e}");
         }
         let _ = writeln!(md, "![latency CDF]({file})\n");
+        // Queue length over time, replication 0 of each (the same customers).
+        let series = |sc: &Scenario| -> Vec<(f64, f64, f64)> {
+            let start = sc.start();
+            let seed_rs = ReplicationSettings { seed: Some(rs.seed.unwrap_or(base.file.seed)), ..rs };
+            super::replications::queue_series(sc, &seed_rs, 0)
+                .map(|v| v.into_iter().map(|(t, q)| ((t - start) as f64 / 3600.0, f64::from(q), f64::NAN)).collect())
+                .unwrap_or_default()
+        };
+        let qfile = format!("queue-{}.svg", other.file.name.replace('/', "-"));
+        let qlines = vec![
+            super::chart::Line { label: cmp.a_name.clone(), points: series(&base) },
+            super::chart::Line { label: cmp.b_name.clone(), points: series(other) },
+        ];
+        if let Err(e) = super::chart::lines_svg(
+            &dir.join(&qfile),
+            "Waiting rooms over time (replication 0, same customers)",
+            "hours from the start",
+            "Waiting rooms",
+            &qlines,
+            &[],
+        ) {
+            eprintln!("warning: {e}");
+        }
+        let _ = writeln!(md, "![queue length]({qfile})\n");
     }
     write_atomic(&dir.join("compare.md"), md.as_bytes())?;
     println!("reports written to {}", dir.display());

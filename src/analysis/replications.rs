@@ -6,8 +6,10 @@ use rayon::prelude::*;
 
 use super::ci::{Estimate, paired};
 use super::kpi::{self, KPIS, KpiSink, KpiValues, N_KPIS};
-use crate::run::{RunError, RunSettings, run_with_sink};
+use crate::engine::{Effect, Engine, Event, Rejection, RoomState, Time};
+use crate::run::{RunError, RunSettings, run_observed, run_with_sink};
 use crate::scenario::Scenario;
+use crate::sim::Observer;
 use crate::sim::rng::derive_seed;
 
 /// One replication's result.
@@ -116,4 +118,57 @@ pub fn table(reps: &[Replication], baseline: Option<&[Option<f64>; N_KPIS]>) -> 
         t.add_row(row);
     }
     t
+}
+
+/// Samples the number of Waiting rooms every `step` seconds (the value just before the events
+/// of each sampling instant).
+#[derive(Debug, Clone)]
+pub struct QueueSampler {
+    step: i64,
+    next: Time,
+    current: u32,
+    /// (time, Waiting rooms).
+    pub samples: Vec<(Time, u32)>,
+}
+
+impl QueueSampler {
+    /// A sampler with a step in seconds (at least 1).
+    pub fn new(step: i64) -> QueueSampler {
+        QueueSampler { step: step.max(1), next: Time::MIN, current: 0, samples: Vec::new() }
+    }
+
+    fn catch_up(&mut self, at: Time) {
+        while self.next <= at {
+            self.samples.push((self.next, self.current));
+            self.next += self.step;
+        }
+    }
+}
+
+impl Observer for QueueSampler {
+    fn start(&mut self, at: Time, _engine: &Engine) {
+        self.next = at;
+    }
+    fn before(&mut self, at: Time, engine: &Engine) {
+        if at >= self.next {
+            self.current = engine.totals().per_state[RoomState::Waiting.index()] as u32;
+            self.catch_up(at);
+        }
+    }
+    fn observe(&mut self, _: Time, _: &Event, _: &Result<(), Rejection>, _: &[Effect], engine: &Engine) {
+        self.current = engine.totals().per_state[RoomState::Waiting.index()] as u32;
+    }
+    fn finish(&mut self, end: Time, _engine: &Engine) {
+        self.catch_up(end);
+    }
+}
+
+/// The Waiting-room count over time of replication `i`, sampled every `report.queue_step`.
+pub fn queue_series(sc: &Scenario, rs: &ReplicationSettings, i: u64) -> Result<Vec<(Time, u32)>, RunError> {
+    let seed = rs.seed_of(sc, i);
+    let step = sc.file.report.queue_step.secs();
+    let (_, sampler) = run_observed(sc, RunSettings { seed: Some(seed), check_invariants: false }, (), |_| {
+        Ok(QueueSampler::new(step))
+    })?;
+    Ok(sampler.samples)
 }

@@ -11,7 +11,8 @@
 //! "Meets with 95 % confidence" means the whole 95 % confidence interval of the replications'
 //! mean lies on the right side of the target (the upper end for `<=`, the lower end for `>=`).
 //! The number of agents is the `count` of one team (by default the first team of agents); the
-//! search assumes the KPIs improve with more agents and bisects between `min` and `max`.
+//! search assumes the KPIs improve with more agents: from the scenario's count it widens a
+//! bracket geometrically (1, 2, 4 … agents) up or down, then bisects it, within `min..=max`.
 
 use std::collections::BTreeMap;
 
@@ -152,8 +153,8 @@ pub struct Search {
     pub levels: BTreeMap<u32, Level>,
 }
 
-/// Searches `min..=max` agents of team `team`, `reps` replications per level, then fills in the
-/// curve around the answer (`context` levels each side).
+/// Searches `min..=max` agents of team `team`, `reps` replications per level, starting from the
+/// scenario's own count, then fills in the curve around the answer (`context` levels each side).
 pub fn search(
     sc: &Scenario,
     team: usize,
@@ -175,18 +176,53 @@ pub fn search(
         levels.insert(n, Level { agents: n, estimates, meets });
         Ok(meets)
     };
-    let answer = if !eval(max, &mut levels)? {
-        None
-    } else {
-        let (mut lo, mut hi) = (min, max); // invariant: hi meets
-        if eval(lo, &mut levels)? {
-            hi = lo;
-        }
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2;
-            if eval(mid, &mut levels)? { hi = mid } else { lo = mid }
+    // Bracket around the scenario's own count, widening geometrically (so the extremes of the
+    // range, a hopeless or a lavish team, are run only when the answer lies near them), then
+    // bisect. Invariant of the bisection: `lo` fails (or is below `min`), `hi` meets.
+    let start = sc.file.teams[team].count.clamp(min, max);
+    let answer = if eval(start, &mut levels)? {
+        let (mut hi, mut step) = (start, 1u32);
+        let mut lo = loop {
+            if hi == min {
+                break None;
+            }
+            let next = hi.saturating_sub(step).max(min);
+            if eval(next, &mut levels)? {
+                hi = next;
+                step = step.saturating_mul(2);
+            } else {
+                break Some(next);
+            }
+        };
+        while let Some(l) = lo {
+            if hi - l <= 1 {
+                break;
+            }
+            let mid = l + (hi - l) / 2;
+            if eval(mid, &mut levels)? { hi = mid } else { lo = Some(mid) }
         }
         Some(hi)
+    } else {
+        let (mut lo, mut step) = (start, 1u32);
+        let mut hi = loop {
+            if lo == max {
+                break None;
+            }
+            let next = lo.saturating_add(step).min(max);
+            if eval(next, &mut levels)? {
+                break Some(next);
+            }
+            lo = next;
+            step = step.saturating_mul(2);
+        };
+        while let Some(h) = hi {
+            if h - lo <= 1 {
+                break;
+            }
+            let mid = lo + (h - lo) / 2;
+            if eval(mid, &mut levels)? { hi = Some(mid) } else { lo = mid }
+        }
+        hi
     };
     let centre = answer.unwrap_or(max);
     for n in centre.saturating_sub(context).max(min)..=(centre + context).min(max) {

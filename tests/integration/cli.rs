@@ -103,3 +103,58 @@ fn every_bundled_scenario_points_at_the_schema() {
         );
     }
 }
+
+#[test]
+fn analysis_commands_run_and_write_their_reports() {
+    let out = tmpdir("analysis");
+    let o = bin()
+        .args(["run", "--no-invariants", "--replications", "3", "--out"])
+        .arg(&out)
+        .arg(repo("scenarios/capacity/staff-mmc.yaml"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("Erlang C") && text.contains("95% CI"), "{text}");
+    assert!(out.join("replications.md").exists());
+
+    let o = bin()
+        .args(["compare", "-n", "2", "--variant", "one-more-agent", "--out"])
+        .arg(&out)
+        .arg(repo("scenarios/what-if/base.yaml"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["compare.md", "cdf-what-if-base--one-more-agent.svg", "queue-what-if-base--one-more-agent.svg"] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+
+    let o = bin()
+        .args([
+            "staff",
+            "-n",
+            "3",
+            "--min",
+            "16",
+            "--max",
+            "24",
+            "--context",
+            "0",
+            "--target",
+            "80% within 20s",
+            "--out",
+        ])
+        .arg(&out)
+        .arg(repo("scenarios/capacity/staff-mmc.yaml"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("smallest team `agent`"));
+    assert!(out.join("staffing.md").exists() && out.join("staffing.svg").exists());
+
+    let bad =
+        bin().args(["staff", "--target", "speed<=2m"]).arg(repo("scenarios/capacity/staff-mmc.yaml")).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown KPI"));
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -5,10 +5,10 @@
 //! mean wait, P(wait > 0), the service level and (with patience) the abandonment must lie inside
 //! the 95 % confidence interval of the simulated mean.
 //!
-//! Time scale: the simulator's clock counts whole seconds, and with chats ending several times a
-//! minute the simulated desk is less congested than the continuous-time formula (50 agents on
-//! 10-minute chats: P(wait) 0.32 against Erlang C's 0.36); the gap shrinks with the rate of
-//! chat ends per second. At the other end, B5 drains only rooms whose customer spoke within
+//! Time scale: the simulator's clock counts whole seconds, and a request made in the second a
+//! chat ends is assigned at once even when rooms are Waiting (the batch runs after it), so with
+//! chats ending several times a minute P(wait) comes out below Erlang C (50 agents on 10-minute
+//! chats: about 0.34 against 0.36) although the queue and the waits agree. At the other end, B5 drains only rooms whose customer spoke within
 //! 7 days, so waits must stay far below a week. The unit is therefore chosen so that a fully
 //! busy pool completes one chat every [`UNIT`] = 10 minutes whatever its size (the mean handling
 //! time is `servers` × 10 minutes, the arrival rate 6ρ an hour), and at ρ = 0.98 the mean wait
