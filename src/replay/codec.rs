@@ -3,6 +3,7 @@
 //! any scenario that declares the same names.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::schema::{EVENT_NAMES, OWNER, col, parse_at, parse_date};
 use crate::engine::calendar::{DayHours, TimeWindow};
@@ -12,18 +13,48 @@ use crate::engine::{
     Event, ProfileOutcome, Role, RoomId, Settings,
 };
 
+/// A fast hash for short names (8 bytes a step; names are few and known, so no DoS concern).
+#[derive(Default, Clone, Copy)]
+pub struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        let mut tail = 0u64;
+        for (i, b) in chunks.remainder().iter().enumerate() {
+            tail |= (*b as u64) << (8 * i);
+        }
+        self.0 = (self.0.rotate_left(5) ^ tail ^ bytes.len() as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    #[inline]
+    fn write_u8(&mut self, _: u8) {}
+}
+
+/// Names to ids.
+pub type NameMap<V> = HashMap<String, V, BuildHasherDefault<NameHasher>>;
+
 /// The names a trace uses, resolved once from the engine (scenario) it replays into.
 #[derive(Debug, Clone)]
 pub struct Names {
     /// Account ids, by index.
     pub accounts: Vec<String>,
-    account_ix: HashMap<String, AccountId>,
+    account_ix: NameMap<AccountId>,
     /// Channel ids, by index.
     pub channels: Vec<String>,
-    channel_ix: HashMap<String, ChannelId>,
+    channel_ix: NameMap<ChannelId>,
     /// `Major/Middle`, by index.
     pub categories: Vec<String>,
-    category_ix: HashMap<String, CategoryId>,
+    category_ix: NameMap<CategoryId>,
+    event_ix: NameMap<usize>,
     /// The Admin (default actor of manager actions).
     pub admin: AccountId,
     /// The scenario start (`at` = seconds since it).
@@ -42,6 +73,7 @@ impl Names {
             account_ix: accounts.iter().enumerate().map(|(i, a)| (a.clone(), AccountId(i as u32))).collect(),
             channel_ix: channels.iter().enumerate().map(|(i, c)| (c.clone(), ChannelId(i as u16))).collect(),
             category_ix: categories.iter().enumerate().map(|(i, c)| (c.clone(), CategoryId(i as u32))).collect(),
+            event_ix: EVENT_NAMES.iter().enumerate().map(|(i, e)| (e.to_string(), i)).collect(),
             accounts,
             channels,
             categories,
@@ -258,17 +290,22 @@ fn err<T>(c: usize, m: impl Into<String>) -> Result<T, CellError> {
 }
 
 impl<'a> RowView<'a> {
+    #[inline]
     fn text(&self, c: usize) -> Option<&'a str> {
         match self.cells[c] {
-            Cell::Str(s) if !s.trim().is_empty() => Some(s.trim()),
+            Cell::Str(s) => {
+                let t = trim(s);
+                if t.is_empty() { None } else { Some(t) }
+            }
             _ => None,
         }
     }
 
+    #[inline]
     fn present(&self, c: usize) -> bool {
         match self.cells[c] {
             Cell::Null => false,
-            Cell::Str(s) => !s.trim().is_empty(),
+            Cell::Str(s) => !trim(s).is_empty(),
             Cell::Int(_) => true,
         }
     }
@@ -395,6 +432,15 @@ impl<'a> RowView<'a> {
     }
 }
 
+/// Trims only when a cell starts or ends with white space (the usual cell does not).
+#[inline]
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if !a.is_ascii_whitespace() && !b.is_ascii_whitespace() => s,
+        _ => s.trim(),
+    }
+}
+
 /// What a decoded row carries besides its event.
 #[derive(Debug, Default)]
 pub struct Extra {
@@ -404,8 +450,13 @@ pub struct Extra {
 
 /// Decodes one row's event.
 pub fn decode(v: &RowView<'_>, names: &Names) -> Result<(Event, Extra), CellError> {
-    let Some(name) = v.text(col::EVENT) else {
+    let Some(raw) = v.text(col::EVENT) else {
         return err(col::EVENT, format!("the event is empty: expected one of {}", EVENT_NAMES.join(", ")));
+    };
+    // The name as a &'static str from the table (one hash lookup instead of a chain of compares).
+    let name: &str = match names.event_ix.get(raw) {
+        Some(i) => EVENT_NAMES[*i],
+        None => raw,
     };
     let mut extra = Extra::default();
     let room = |what: &str| v.need(col::ROOM, name, what, v.room(col::ROOM));

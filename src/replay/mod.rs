@@ -250,15 +250,16 @@ impl Replay {
             self.announced.insert(*room);
             return true;
         }
-        let rooms: Vec<RoomId> = match event {
-            Event::AgentPick { rooms, .. } | Event::CategoryChange { rooms, .. } => rooms.clone(),
-            e => e.room().into_iter().collect(),
+        let one = event.room();
+        let rooms: &[RoomId] = match event {
+            Event::AgentPick { rooms, .. } | Event::CategoryChange { rooms, .. } => rooms,
+            _ => one.as_slice(),
         };
         let column =
             if matches!(event, Event::AgentPick { .. } | Event::CategoryChange { .. }) { "rooms" } else { "room" };
         let may_be_closed =
             matches!(event, Event::ManagerBlock { .. } | Event::CategoryChange { .. } | Event::AgentPick { .. });
-        for r in rooms {
+        for &r in rooms {
             if !self.announced.contains(r) {
                 if recorded_rejection {
                     continue;
@@ -472,5 +473,29 @@ pub fn run_error(e: ReplayBuildError, scenario: &str) -> crate::run::RunError {
             path: scenario.to_string(),
             message: format!("workload.replay: {message}"),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_bits_hold_sparse_and_dense_numbers() {
+        let mut b = RoomBits::default();
+        for r in [0u64, 1, 63, 64, 4095, 4096, 1 << 40, (1 << 62) + 7] {
+            assert!(!b.contains(RoomId(r)));
+            b.insert(RoomId(r));
+            assert!(b.contains(RoomId(r)));
+        }
+        assert!(!b.contains(RoomId(2)) && !b.contains(RoomId((1 << 40) + 1)));
+    }
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(Format::of(Path::new("a/t.CSV")), Some(Format::Csv));
+        assert_eq!(Format::of(Path::new("t.parquet")), Some(Format::Parquet));
+        assert_eq!(Format::of(Path::new("t.json")), None);
+        assert_eq!(Format::of(Path::new("t")), None);
     }
 }

@@ -1,20 +1,22 @@
-//! Reading a trace in batches: polars' streaming engine scans the CSV or Parquet file and hands
-//! over one DataFrame at a time; a reader thread decodes each batch into typed rows (ids resolved
-//! through the scenario's names, times checked to never go backwards) and passes them on through a
-//! bounded channel. Memory stays flat in the length of the trace: at most a few batches are alive.
+//! Reading a trace in batches, with polars, on a reader thread: a Parquet trace one row group
+//! (at most 65,536 rows) at a time with `ParquetReader`, a CSV trace in chunks of 65,536 records
+//! (split by a quote-aware scanner that also numbers the rows) parsed by `CsvReader`. Each batch
+//! is decoded into typed rows — ids resolved through the scenario's names, every cell checked,
+//! times checked never to go backwards — and passed on through a bounded channel. Memory stays
+//! flat in the length of the trace: at most a few batches are alive at once.
 //!
 //! The file's header is checked before anything runs, so a missing or misnamed column fails at
 //! once; a bad cell fails at its row, after the rows before it.
 
-use std::io::Read as _;
-use std::num::NonZeroUsize;
+use std::fs::File;
+use std::io::{BufRead as _, Cursor, Read as _};
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Arc, Mutex};
 
 use polars::prelude::{
-    DataFrame, DataType, Field, LazyCsvReader, LazyFileListReader, LazyFrame, PlRefPath, PlSmallStr, PlanCallback,
-    PolarsResult, ScanArgsParquet, Schema,
+    CsvReadOptions, DataFrame, DataType, Field, Int64Type, LazyFrame, ParallelStrategy, ParquetReader, PlRefPath,
+    PlSmallStr, PolarsDataType, ScanArgsParquet, Schema, SerReader, StringType,
 };
 
 use super::Format;
@@ -22,7 +24,7 @@ use super::codec::{Cell, Names, RowView, decode};
 use super::schema::{COLUMNS, REQUIRED, TraceError, TraceRow, col, is_integer_column};
 use crate::engine::Time;
 
-/// Rows per batch the scan hands over.
+/// Rows per batch.
 const BATCH_ROWS: usize = 64 * 1024;
 
 enum Msg {
@@ -41,62 +43,28 @@ pub struct TraceReader {
 }
 
 impl TraceReader {
-    /// Opens a trace and starts reading it in the background. Checks the file kind and the header
-    /// now.
+    /// Opens a trace and starts reading it on a thread. Checks the file kind and the header now.
     /// `shown_as` names the file in messages.
     pub fn open(path: &Path, shown_as: &str, names: Names) -> Result<TraceReader, TraceError> {
         let file = shown_as.to_string();
         let (format, header) = inspect(path, &file)?;
         let layout = layout(&file, &header)?;
-        let lf =
-            scan(path, format, &header).map_err(|e| TraceError::file(&file, format!("cannot read the file: {e}")))?;
         let (tx, rx) = sync_channel::<Msg>(2);
-        let decoder = Decoder { file: file.clone(), names, layout, next_row: 1, last_at: None, stop: false };
-        let state = Arc::new(Mutex::new((decoder, tx.clone())));
-        let cb_state = state.clone();
-        let callback = PlanCallback::new(move |df: DataFrame| -> PolarsResult<bool> {
-            let mut guard = match cb_state.lock() {
-                Ok(g) => g,
-                Err(_) => return Ok(true),
-            };
-            let (decoder, tx) = &mut *guard;
-            if decoder.stop {
-                return Ok(true);
-            }
-            let msg = decoder.batch(&df);
-            let stop = matches!(msg, Msg::Error(_));
-            decoder.stop |= stop;
-            // A closed receiver means the replay is over: stop scanning.
-            Ok(tx.send(msg).is_err() || stop)
-        });
-        let file2 = file.clone();
-        let path_buf = path.to_path_buf();
-        let header_len = header.len();
+        let decoder = Decoder { file: file.clone(), names, layout, next_row: 1, last_at: None };
+        let path = path.to_path_buf();
         std::thread::Builder::new()
             .name("trace-reader".into())
             .spawn(move || {
-                let result = lf
-                    .sink_batches(callback, true, NonZeroUsize::new(BATCH_ROWS))
-                    .and_then(|lf| lf.collect_with_engine(polars::prelude::Engine::Streaming));
-                let stopped = state.lock().map(|g| g.0.stop).unwrap_or(true);
-                let msg = match result {
-                    Err(_) if stopped => return,
-                    Err(e) => {
-                        let row = state.lock().map(|g| g.0.next_row).unwrap_or(1);
-                        // For CSV, find the exact row polars choked on (only on this error path).
-                        let located = match format {
-                            Format::Csv => locate_csv_problem(&path_buf, header_len),
-                            Format::Parquet => None,
-                        };
-                        Msg::Error(match located {
-                            Some((r, m)) => TraceError::row(&file2, r, m),
-                            None => TraceError::file(&file2, read_error(&e.to_string(), row)),
-                        })
-                    }
-                    Ok(_) if stopped => return,
-                    Ok(_) => Msg::End,
+                let mut decoder = decoder;
+                let end = match format {
+                    Format::Parquet => read_parquet(&path, &mut decoder, &tx),
+                    Format::Csv => read_csv(&path, &header, &mut decoder, &tx),
                 };
-                let _ = tx.send(msg);
+                if let Err(Some(e)) = end {
+                    let _ = tx.send(Msg::Error(e));
+                } else if end.is_ok() {
+                    let _ = tx.send(Msg::End);
+                }
             })
             .map_err(|e| TraceError::file(&file, format!("cannot start the reader: {e}")))?;
         Ok(TraceReader { rx, buf: Vec::new().into_iter(), done: false, file })
@@ -127,6 +95,239 @@ impl TraceReader {
     }
 }
 
+/// How a reading loop ended early: an error to report, or None when the replay hung up.
+type Stop = Option<TraceError>;
+
+/// Decodes a batch and hands it over.
+fn deliver(df: &mut DataFrame, decoder: &mut Decoder, tx: &SyncSender<Msg>) -> Result<(), Stop> {
+    df.rechunk_mut();
+    let rows = decoder.decode_batch(df).map_err(Some)?;
+    tx.send(Msg::Rows(rows)).map_err(|_| None)
+}
+
+/// A Parquet trace, one row group (or a 65,536-row slice of one) at a time.
+fn read_parquet(path: &Path, decoder: &mut Decoder, tx: &SyncSender<Msg>) -> Result<(), Stop> {
+    let name = decoder.file.clone();
+    let file_err = |e: &dyn std::fmt::Display| Some(TraceError::file(&name, format!("cannot read the file: {e}")));
+    let file = File::open(path).map_err(|e| file_err(&e))?;
+    let clone = || file.try_clone().map_err(|e| file_err(&e));
+    let md = ParquetReader::new(clone()?).get_metadata().map_err(|e| file_err(&e))?.clone();
+    // A one-row-group copy of the metadata makes the reader touch that row group only.
+    let mut template = (*md).clone();
+    template.row_groups = Vec::new();
+    for rg in &md.row_groups {
+        let n = rg.num_rows();
+        let mut one = template.clone();
+        one.row_groups.push(rg.clone());
+        one.num_rows = n;
+        one.max_row_group_height = n;
+        let one = Arc::new(one);
+        let mut off = 0;
+        while off < n {
+            let len = BATCH_ROWS.min(n - off);
+            let mut reader =
+                ParquetReader::new(clone()?).with_slice(Some((off, len))).read_parallel(ParallelStrategy::None);
+            reader.set_metadata(one.clone());
+            let mut df = reader.finish().map_err(|e| {
+                let at = decoder.next_row;
+                Some(TraceError::file(&decoder.file, format!("cannot read the file at or after row {at}: {e}")))
+            })?;
+            deliver(&mut df, decoder, tx)?;
+            off += len;
+        }
+    }
+    Ok(())
+}
+
+/// A CSV trace in chunks of whole records (quotes respected), each parsed by polars' CSV reader
+/// with every column read as text (the decoder parses and reports each cell).
+fn read_csv(path: &Path, header: &[String], decoder: &mut Decoder, tx: &SyncSender<Msg>) -> Result<(), Stop> {
+    let schema: Schema = header.iter().map(|n| Field::new(PlSmallStr::from_str(n), DataType::String)).collect();
+    let schema = Arc::new(schema);
+    let mut chunks = CsvChunks::open(path, header.len(), &decoder.file).map_err(Some)?;
+    while let Some(chunk) = chunks.next_chunk().map_err(Some)? {
+        let mut df = CsvReadOptions::default()
+            .with_has_header(false)
+            .with_schema(Some(schema.clone()))
+            .with_n_threads(Some(1))
+            .map_parse_options(|p| p.with_missing_is_null(true))
+            .into_reader_with_file_handle(Cursor::new(chunk))
+            .finish()
+            .map_err(|e| Some(TraceError::file(&decoder.file, read_error(&e.to_string(), decoder.next_row))))?;
+        deliver(&mut df, decoder, tx)?;
+    }
+    Ok(())
+}
+
+/// Splits a CSV file into chunks of whole records after its header, numbering rows as the
+/// decoder does (blank lines are not rows) and catching what polars would report without a row:
+/// too many cells, invalid UTF-8, a quote left open.
+struct CsvChunks {
+    r: std::io::BufReader<File>,
+    header_len: usize,
+    file: String,
+    /// Row number of the next record (0 = the header).
+    row: u64,
+    first: bool,
+    eof: bool,
+}
+
+impl CsvChunks {
+    fn open(path: &Path, header_len: usize, file: &str) -> Result<CsvChunks, TraceError> {
+        let f = File::open(path).map_err(|e| TraceError::file(file, format!("cannot open the trace: {e}")))?;
+        Ok(CsvChunks {
+            r: std::io::BufReader::with_capacity(1 << 20, f),
+            header_len,
+            file: file.to_string(),
+            row: 0,
+            first: true,
+            eof: false,
+        })
+    }
+
+    fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, TraceError> {
+        if self.eof {
+            return Ok(None);
+        }
+        let mut chunk: Vec<u8> = Vec::with_capacity(4 << 20);
+        let mut starts: Vec<(usize, u64)> = Vec::with_capacity(BATCH_ROWS);
+        let mut records = 0usize;
+        let (mut in_quotes, mut quote_pending, mut fields) = (false, false, 1usize);
+        let mut record_start = chunk.len();
+        let mut quote_row = 0u64;
+        let mut blank = true;
+        loop {
+            let buf =
+                self.r.fill_buf().map_err(|e| TraceError::file(&self.file, format!("cannot read the trace: {e}")))?;
+            if buf.is_empty() {
+                self.eof = true;
+                break;
+            }
+            let mut n = buf.len();
+            let mut skip = 0;
+            if self.first {
+                self.first = false;
+                if buf.starts_with(b"\xEF\xBB\xBF") {
+                    skip = 3;
+                }
+            }
+            let mut full = false;
+            for (i, &b) in buf.iter().enumerate().skip(skip) {
+                if in_quotes {
+                    if quote_pending {
+                        quote_pending = false;
+                        if b == b'"' {
+                            chunk.push(b);
+                            continue;
+                        }
+                        in_quotes = false;
+                    } else {
+                        if b == b'"' {
+                            quote_pending = true;
+                        }
+                        chunk.push(b);
+                        continue;
+                    }
+                }
+                match b {
+                    b'"' => {
+                        in_quotes = true;
+                        quote_row = self.row;
+                        blank = false;
+                    }
+                    b',' => {
+                        fields += 1;
+                        blank = false;
+                    }
+                    b'\n' => {
+                        if blank && fields == 1 {
+                            // A blank line: not a row.
+                            chunk.truncate(record_start);
+                        } else {
+                            if self.row > 0 && fields > self.header_len {
+                                return Err(TraceError::row(
+                                    &self.file,
+                                    self.row,
+                                    format!(
+                                        "{fields} cells but the header has {} columns: expected one cell per column",
+                                        self.header_len
+                                    ),
+                                ));
+                            }
+                            if self.row == 0 {
+                                // The header was read by `inspect`.
+                                chunk.truncate(record_start);
+                            } else {
+                                chunk.push(b'\n');
+                                starts.push((record_start, self.row));
+                                records += 1;
+                            }
+                            self.row += 1;
+                        }
+                        record_start = chunk.len();
+                        fields = 1;
+                        blank = true;
+                        if records >= BATCH_ROWS {
+                            n = i + 1;
+                            full = true;
+                            break;
+                        }
+                        continue;
+                    }
+                    b'\r' => {}
+                    b' ' | b'\t' => {}
+                    _ => blank = false,
+                }
+                chunk.push(b);
+            }
+            self.r.consume(n);
+            if full {
+                break;
+            }
+        }
+        if self.eof {
+            if in_quotes && !quote_pending {
+                return Err(TraceError::row(
+                    &self.file,
+                    quote_row.max(1),
+                    "a quoted cell is not closed: expected a closing \" (write \"\" for a quote inside)",
+                ));
+            }
+            // A last record without a line end.
+            if !(blank && fields == 1) && chunk.len() > record_start {
+                if self.row > 0 && fields > self.header_len {
+                    return Err(TraceError::row(
+                        &self.file,
+                        self.row,
+                        format!(
+                            "{fields} cells but the header has {} columns: expected one cell per column",
+                            self.header_len
+                        ),
+                    ));
+                }
+                if self.row == 0 {
+                    chunk.truncate(record_start);
+                } else {
+                    chunk.push(b'\n');
+                    starts.push((record_start, self.row));
+                }
+                self.row += 1;
+            } else {
+                chunk.truncate(record_start);
+            }
+        }
+        if let Err(e) = std::str::from_utf8(&chunk) {
+            let at = e.valid_up_to();
+            let row = starts.iter().rev().find(|(s, _)| *s <= at).map(|(_, r)| *r).unwrap_or(1);
+            return Err(TraceError::row(&self.file, row, "the row is not UTF-8 text"));
+        }
+        if starts.is_empty() {
+            return Ok(if self.eof { None } else { Some(chunk) });
+        }
+        Ok(Some(chunk))
+    }
+}
+
 /// Decodes batches; owns the running checks (row numbers, times that never go backwards).
 struct Decoder {
     file: String,
@@ -135,39 +336,51 @@ struct Decoder {
     layout: [Option<usize>; 16],
     next_row: u64,
     last_at: Option<(Time, u64)>,
-    stop: bool,
 }
+
+type StrArray = <StringType as PolarsDataType>::Array;
+type IntArray = <Int64Type as PolarsDataType>::Array;
 
 /// One column of a batch, ready for row access.
 enum ColData<'a> {
     Missing,
-    Str(Vec<Option<&'a str>>),
-    Int(Vec<Option<i64>>),
+    Str(&'a StrArray),
+    Int(&'a IntArray),
+}
+
+impl ColData<'_> {
+    #[inline]
+    fn cell(&self, i: usize) -> Cell<'_> {
+        match self {
+            ColData::Missing => Cell::Null,
+            ColData::Str(a) => a.get(i).map(Cell::Str).unwrap_or(Cell::Null),
+            ColData::Int(a) => match a.validity() {
+                Some(v) if !v.get_bit(i) => Cell::Null,
+                _ => Cell::Int(a.value(i)),
+            },
+        }
+    }
 }
 
 impl Decoder {
-    fn batch(&mut self, df: &DataFrame) -> Msg {
-        match self.decode_batch(df) {
-            Ok(rows) => Msg::Rows(rows),
-            Err(e) => Msg::Error(e),
-        }
-    }
-
     fn decode_batch(&mut self, df: &DataFrame) -> Result<Vec<TraceRow>, TraceError> {
         let n = df.height();
         let cols = df.columns();
         // Integer columns are cast to Int64 once per batch; text stays borrowed.
         let mut owned: Vec<Option<polars::prelude::Series>> = vec![None; 16];
+        let mut kinds = [0u8; 16]; // 0 missing, 1 text, 2 integer
         for (i, name) in COLUMNS.iter().enumerate() {
             let Some(pos) = self.layout[i] else { continue };
             let s = cols[pos].as_materialized_series();
             match s.dtype() {
-                DataType::String => {}
+                DataType::String => kinds[i] = 1,
                 dt if dt.is_integer() => {
                     let cast = s
                         .cast(&DataType::Int64)
-                        .map_err(|e| TraceError::header(&self.file, name, format!("cannot read the integers: {e}")))?;
+                        .map_err(|e| TraceError::header(&self.file, name, format!("cannot read the integers: {e}")))?
+                        .rechunk();
                     owned[i] = Some(cast);
+                    kinds[i] = 2;
                 }
                 DataType::Null => {}
                 dt => {
@@ -184,42 +397,35 @@ impl Decoder {
         }
         let mut data: Vec<ColData<'_>> = Vec::with_capacity(16);
         for i in 0..16 {
-            let Some(pos) = self.layout[i] else {
-                data.push(ColData::Missing);
-                continue;
-            };
-            if let Some(s) = &owned[i] {
-                let ca = s.i64().map_err(|e| TraceError::header(&self.file, COLUMNS[i], e.to_string()))?;
-                data.push(ColData::Int(ca.iter().collect()));
-                continue;
-            }
-            let s = cols[pos].as_materialized_series();
-            match s.dtype() {
-                DataType::String => {
-                    let ca = s.str().map_err(|e| TraceError::header(&self.file, COLUMNS[i], e.to_string()))?;
-                    data.push(ColData::Str(ca.iter().collect()));
+            let d = match (kinds[i], self.layout[i], &owned[i]) {
+                (1, Some(pos), _) => {
+                    let ca = cols[pos]
+                        .as_materialized_series()
+                        .str()
+                        .map_err(|e| TraceError::header(&self.file, COLUMNS[i], e.to_string()))?;
+                    ColData::Str(ca.downcast_as_array())
                 }
-                _ => data.push(ColData::Missing),
-            }
+                (2, _, Some(s)) => {
+                    let ca = s.i64().map_err(|e| TraceError::header(&self.file, COLUMNS[i], e.to_string()))?;
+                    ColData::Int(ca.downcast_as_array())
+                }
+                _ => ColData::Missing,
+            };
+            data.push(d);
         }
         let mut rows = Vec::with_capacity(n);
         for r in 0..n {
             let row = self.next_row;
             self.next_row += 1;
             let mut cells = [Cell::Null; 16];
-            for (i, d) in data.iter().enumerate() {
-                cells[i] = match d {
-                    ColData::Missing => Cell::Null,
-                    ColData::Str(v) => v[r].map(Cell::Str).unwrap_or(Cell::Null),
-                    ColData::Int(v) => v[r].map(Cell::Int).unwrap_or(Cell::Null),
-                };
+            for (c, d) in cells.iter_mut().zip(&data) {
+                *c = d.cell(r);
             }
             let view = RowView { cells, row };
             rows.push(self.decode_row(&view)?);
         }
         Ok(rows)
     }
-
     fn decode_row(&mut self, v: &RowView<'_>) -> Result<TraceRow, TraceError> {
         let cell_err = |(c, m): (Option<usize>, String)| match c {
             Some(c) => TraceError::cell(&self.file, v.row, COLUMNS[c], m),
@@ -277,82 +483,6 @@ fn read_error(e: &str, row: u64) -> String {
     } else {
         format!("cannot read the file {at}: {}", e.lines().next().unwrap_or(e))
     }
-}
-
-/// Scans a CSV file record by record (quotes respected) for the first record with more cells
-/// than the header, invalid UTF-8, or a quote left open. Returns its row (1-based, header
-/// excluded, blank lines not counted) and what is wrong.
-fn locate_csv_problem(path: &Path, header_len: usize) -> Option<(u64, String)> {
-    use std::io::BufRead as _;
-    let f = std::fs::File::open(path).ok()?;
-    let mut r = std::io::BufReader::with_capacity(1 << 20, f);
-    let (mut in_quotes, mut quote_pending) = (false, false);
-    let mut fields = 1usize;
-    let mut record: Vec<u8> = Vec::new();
-    let mut row: u64 = 0;
-    let mut quote_row = 0u64;
-    loop {
-        let buf = r.fill_buf().ok()?;
-        if buf.is_empty() {
-            break;
-        }
-        let n = buf.len();
-        for &b in buf {
-            if in_quotes {
-                if quote_pending {
-                    quote_pending = false;
-                    if b == b'"' {
-                        record.push(b);
-                        continue;
-                    }
-                    in_quotes = false;
-                } else {
-                    if b == b'"' {
-                        quote_pending = true;
-                    }
-                    record.push(b);
-                    continue;
-                }
-            }
-            match b {
-                b'"' => {
-                    in_quotes = true;
-                    quote_row = row;
-                }
-                b',' => fields += 1,
-                b'\n' => {
-                    let blank = record.iter().all(|c| c.is_ascii_whitespace()) && fields == 1;
-                    if !blank {
-                        if row > 0 && fields > header_len {
-                            return Some((
-                                row,
-                                format!(
-                                    "{fields} cells but the header has {header_len} columns: expected one cell per column"
-                                ),
-                            ));
-                        }
-                        if std::str::from_utf8(&record).is_err() {
-                            return Some((row.max(1), "the row is not UTF-8 text".to_string()));
-                        }
-                        row += 1;
-                    }
-                    fields = 1;
-                    record.clear();
-                    continue;
-                }
-                _ => {}
-            }
-            record.push(b);
-        }
-        r.consume(n);
-    }
-    if in_quotes && !quote_pending {
-        return Some((
-            quote_row.max(1),
-            "a quoted cell is not closed: expected a closing \" (write \"\" for a quote inside)".into(),
-        ));
-    }
-    None
 }
 
 /// Checks the file kind and reads its column names.
@@ -469,27 +599,6 @@ fn distance(a: &str, b: &str) -> usize {
     }
     prev[b.len()]
 }
-
-/// The lazy scan of a trace: CSV columns all read as text (the decoder parses and reports each
-/// cell), Parquet columns as stored.
-fn scan(path: &Path, format: Format, header: &[String]) -> PolarsResult<LazyFrame> {
-    let plpath = PlRefPath::try_from_path(path)?;
-    match format {
-        Format::Parquet => LazyFrame::scan_parquet(plpath, ScanArgsParquet { glob: false, ..Default::default() }),
-        Format::Csv => {
-            let schema: Schema = header.iter().map(|n| Field::new(PlSmallStr::from_str(n), DataType::String)).collect();
-            LazyCsvReader::new(plpath)
-                .with_has_header(true)
-                .with_schema(Some(Arc::new(schema)))
-                .with_missing_is_null(true)
-                .with_glob(false)
-                .finish()
-        }
-    }
-}
-
-#[allow(dead_code)]
-fn _assert_send(_: SyncSender<Msg>) {}
 
 #[cfg(test)]
 mod tests {

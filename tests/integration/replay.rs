@@ -71,6 +71,7 @@ fn round_trip(scenario: &str, ext: &str) {
     let names: Vec<String> =
         std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -186,6 +187,7 @@ fn each_bad_trace_names_file_row_column_and_expectation_and_leaves_nothing() {
         if !left.is_empty() {
             failures.push(format!("{name}: outputs left behind: {left:?}"));
         }
+        let _ = std::fs::remove_dir_all(&out);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(BAD.len() >= 12);
@@ -239,6 +241,7 @@ fn noise_is_an_error_not_a_panic() {
         assert!(err.contains(&format!("noise{i}.{ext}")), "{err}");
         assert!(!dir.join("out").exists());
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The `rooms | created | N` line of a summary.
@@ -283,6 +286,7 @@ fn mixed_replay_keeps_the_customers_and_draws_the_agents() {
     assert_eq!(a, b, "deterministic");
     assert_eq!(created(&a), created(&generated), "every recorded room is created again");
     assert_ne!(a, generated, "the agent side is the model's, not the recording's");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -309,6 +313,7 @@ fn transforms_are_seeded_and_deterministic() {
     assert!(created(&evening) < created(&generated) / 3, "only the evening and the next morning");
     let shifted = replay_quickstart(&dir, &trace, "s", &["--replay-side", "customers", "--replay-shift", "-1h"]);
     assert!(created(&shifted) <= created(&generated), "rooms shifted before the start are dropped");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
