@@ -90,21 +90,15 @@ pub fn staff(
     context: u32,
     out: Option<PathBuf>,
 ) -> Result<i32> {
-    use super::staffing::{self, Target};
+    use super::staffing;
     let sc = match load_or_report(path) {
         Ok(sc) => sc,
         Err(code) => return Ok(code),
     };
-    let mut parsed = Vec::new();
-    for t in targets {
-        match Target::parse(t) {
-            Ok(t) => parsed.push(t),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Ok(2);
-            }
-        }
-    }
+    let parsed = match parse_targets(targets) {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
     if parsed.is_empty() {
         eprintln!("error: give at least one --target, e.g. --target \"p90_assign<=2m\" or --target \"80% within 20s\"");
         return Ok(2);
@@ -430,21 +424,15 @@ pub fn staff_by_shift(
     seed: Option<u64>,
     out: Option<PathBuf>,
 ) -> Result<i32> {
-    use super::staffing::{self, Target};
+    use super::staffing;
     let sc = match load_or_report(path) {
         Ok(sc) => sc,
         Err(code) => return Ok(code),
     };
-    let mut parsed = Vec::new();
-    for t in targets {
-        match Target::parse(t) {
-            Ok(t) => parsed.push(t),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Ok(2);
-            }
-        }
-    }
+    let parsed = match parse_targets(targets) {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
     let max =
         max.unwrap_or_else(|| sc.file.teams.iter().map(|t| t.count).max().unwrap_or(10).saturating_mul(3).max(10));
     let rs = ReplicationSettings { replications: n.max(2), seed, check_invariants: false };
@@ -472,4 +460,19 @@ pub fn staff_by_shift(
     println!("{table}");
     println!("{:.1} s; reports written to {}", started.elapsed().as_secs_f64(), dir.display());
     Ok(if blocks.iter().all(|b| b.meets) { 0 } else { 1 })
+}
+
+/// Parses `--target` values, printing the first bad one; the error is the exit code (2).
+fn parse_targets(targets: &[String]) -> std::result::Result<Vec<super::staffing::Target>, i32> {
+    let mut parsed = Vec::new();
+    for t in targets {
+        match super::staffing::Target::parse(t) {
+            Ok(t) => parsed.push(t),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Err(2);
+            }
+        }
+    }
+    Ok(parsed)
 }
