@@ -71,23 +71,49 @@ impl RowSource for read::TraceReader {
     }
 }
 
-/// A set of room numbers, one bit each, in blocks of 4,096 (room numbers are mostly dense).
+/// A set of room numbers, one bit each, in blocks of 4,096: directly indexed for numbers below
+/// 2³² (recorded rooms are numbered densely from 1), hashed above (copies, hand-picked numbers).
 #[derive(Debug, Default, Clone)]
 pub struct RoomBits {
-    blocks: HashMap<u64, Box<[u64; 64]>, BuildHasherDefault<FxHasher>>,
+    dense: Vec<Option<Box<[u64; 64]>>>,
+    sparse: HashMap<u64, Box<[u64; 64]>, BuildHasherDefault<FxHasher>>,
 }
 
+const DENSE_BLOCKS: u64 = 1 << 20;
+
 impl RoomBits {
-    /// Adds a room.
     #[inline]
-    pub fn insert(&mut self, r: RoomId) {
-        let b = self.blocks.entry(r.0 >> 12).or_insert_with(|| Box::new([0; 64]));
-        b[((r.0 >> 6) & 63) as usize] |= 1 << (r.0 & 63);
+    fn block(&self, key: u64) -> Option<&[u64; 64]> {
+        if key < DENSE_BLOCKS {
+            self.dense.get(key as usize).and_then(|b| b.as_deref())
+        } else {
+            self.sparse.get(&key).map(|b| &**b)
+        }
     }
+
+    /// Adds a room; returns whether it was new.
+    #[inline]
+    pub fn insert(&mut self, r: RoomId) -> bool {
+        let key = r.0 >> 12;
+        let b = if key < DENSE_BLOCKS {
+            let k = key as usize;
+            if self.dense.len() <= k {
+                self.dense.resize_with(k + 1, || None);
+            }
+            self.dense[k].get_or_insert_with(|| Box::new([0; 64]))
+        } else {
+            self.sparse.entry(key).or_insert_with(|| Box::new([0; 64]))
+        };
+        let (w, bit) = (((r.0 >> 6) & 63) as usize, 1u64 << (r.0 & 63));
+        let new = b[w] & bit == 0;
+        b[w] |= bit;
+        new
+    }
+
     /// Whether a room is in the set.
     #[inline]
     pub fn contains(&self, r: RoomId) -> bool {
-        self.blocks.get(&(r.0 >> 12)).is_some_and(|b| b[((r.0 >> 6) & 63) as usize] & (1 << (r.0 & 63)) != 0)
+        self.block(r.0 >> 12).is_some_and(|b| b[((r.0 >> 6) & 63) as usize] & (1 << (r.0 & 63)) != 0)
     }
 }
 
@@ -238,7 +264,7 @@ impl Replay {
         let row = cur.row;
         let recorded_rejection = cur.rejected.is_some();
         if let Event::RoomCreated { room, .. } = event {
-            if self.announced.contains(*room) && !recorded_rejection {
+            if !self.announced.insert(*room) && !recorded_rejection {
                 self.fail(TraceError::cell(
                     &self.file,
                     row,
@@ -247,7 +273,6 @@ impl Replay {
                 ));
                 return false;
             }
-            self.announced.insert(*room);
             return true;
         }
         let one = event.room();
@@ -260,6 +285,10 @@ impl Replay {
         let may_be_closed =
             matches!(event, Event::ManagerBlock { .. } | Event::CategoryChange { .. } | Event::AgentPick { .. });
         for &r in rooms {
+            // The usual case first: an open room of the engine (it was announced).
+            if engine.room(r).is_some_and(|x| !x.state.is_terminal()) {
+                continue;
+            }
             if !self.announced.contains(r) {
                 if recorded_rejection {
                     continue;
@@ -272,8 +301,7 @@ impl Replay {
                 ));
                 return false;
             }
-            let open = engine.room(r).is_some_and(|x| !x.state.is_terminal());
-            if open || may_be_closed || recorded_rejection {
+            if may_be_closed || recorded_rejection {
                 continue;
             }
             if self.side == Side::Customers || !self.strict {
@@ -388,9 +416,11 @@ impl Workload for Replay {
         engine: &Engine,
         q: &mut EventQueue,
     ) {
-        for e in effects {
-            if let Effect::StateChanged { room, from: None, .. } = e {
-                self.created.insert(*room);
+        if matches!(event, Event::RoomCreated { .. }) {
+            for e in effects {
+                if let Effect::StateChanged { room, from: None, .. } = e {
+                    self.created.insert(*room);
+                }
             }
         }
         if tag == TAG_REPLAY {

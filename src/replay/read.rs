@@ -15,12 +15,12 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use polars::prelude::{
-    CsvReadOptions, DataFrame, DataType, Field, Int64Type, LazyFrame, ParallelStrategy, ParquetReader, PlRefPath,
-    PlSmallStr, PolarsDataType, ScanArgsParquet, Schema, SerReader, StringType,
+    CsvReadOptions, DataFrame, DataType, Field, LazyFrame, ParallelStrategy, ParquetReader, PlRefPath, PlSmallStr,
+    ScanArgsParquet, Schema, SerReader,
 };
 
 use super::Format;
-use super::codec::{Cell, Names, RowView, decode};
+use super::codec::{Cell, ColData, Names, RowView, decode};
 use super::schema::{COLUMNS, REQUIRED, TraceError, TraceRow, col, is_integer_column};
 use crate::engine::Time;
 
@@ -338,30 +338,6 @@ struct Decoder {
     last_at: Option<(Time, u64)>,
 }
 
-type StrArray = <StringType as PolarsDataType>::Array;
-type IntArray = <Int64Type as PolarsDataType>::Array;
-
-/// One column of a batch, ready for row access.
-enum ColData<'a> {
-    Missing,
-    Str(&'a StrArray),
-    Int(&'a IntArray),
-}
-
-impl ColData<'_> {
-    #[inline]
-    fn cell(&self, i: usize) -> Cell<'_> {
-        match self {
-            ColData::Missing => Cell::Null,
-            ColData::Str(a) => a.get(i).map(Cell::Str).unwrap_or(Cell::Null),
-            ColData::Int(a) => match a.validity() {
-                Some(v) if !v.get_bit(i) => Cell::Null,
-                _ => Cell::Int(a.value(i)),
-            },
-        }
-    }
-}
-
 impl Decoder {
     fn decode_batch(&mut self, df: &DataFrame) -> Result<Vec<TraceRow>, TraceError> {
         let n = df.height();
@@ -395,6 +371,22 @@ impl Decoder {
                 }
             }
         }
+        // A column with no value in this batch reads as missing: no array is touched for it.
+        let mut live = 0u16;
+        for i in 0..16 {
+            if kinds[i] == 0 {
+                continue;
+            }
+            let nulls = match &owned[i] {
+                Some(s) => s.null_count(),
+                None => self.layout[i].map(|pos| cols[pos].null_count()).unwrap_or(n),
+            };
+            if nulls < n {
+                live |= 1 << i;
+            } else {
+                kinds[i] = 0;
+            }
+        }
         let mut data: Vec<ColData<'_>> = Vec::with_capacity(16);
         for i in 0..16 {
             let d = match (kinds[i], self.layout[i], &owned[i]) {
@@ -414,14 +406,10 @@ impl Decoder {
             data.push(d);
         }
         let mut rows = Vec::with_capacity(n);
-        for r in 0..n {
+        for index in 0..n {
             let row = self.next_row;
             self.next_row += 1;
-            let mut cells = [Cell::Null; 16];
-            for (c, d) in cells.iter_mut().zip(&data) {
-                *c = d.cell(r);
-            }
-            let view = RowView { cells, row };
+            let view = RowView { cols: &data, index, row, live };
             rows.push(self.decode_row(&view)?);
         }
         Ok(rows)
@@ -448,11 +436,11 @@ impl Decoder {
         }
         self.last_at = Some((at, v.row));
         let (event, extra) = decode(v, &self.names).map_err(cell_err)?;
-        let rejected = match v.cells[col::REJECTED] {
+        let rejected = match v.cell(col::REJECTED) {
             Cell::Str(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
             _ => None,
         };
-        let after_timers = match v.cells[col::AFTER_TIMERS] {
+        let after_timers = match v.cell(col::AFTER_TIMERS) {
             Cell::Null => None,
             Cell::Int(n) => Some(u32::try_from(n).map_err(|_| {
                 self.cell_error(v.row, col::AFTER_TIMERS, format!("`{n}` is not a count: expected a whole number ≥ 0"))
