@@ -591,6 +591,116 @@ fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{
+        AccountId, AccountPatch, Auth, BlockTarget, CategoryId, ChannelId, CustomerId, Date, DayHours, DayOverride,
+        DayStatus, Event, ProfileOutcome, Role, RoomId, Settings, TimeOfDay, TimeWindow,
+    };
+
+    /// Every SIM2 event survives encode → DataFrame (as the recorder writes it) → decode.
+    #[test]
+    fn every_event_survives_the_trace() {
+        let sc = crate::scenario::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/quickstart.yaml")))
+            .expect("quickstart loads");
+        let engine = crate::engine::Engine::new(sc.engine_config()).expect("engine");
+        let names = Names::of(&engine, sc.start());
+        let a = |id: &str| engine.account_id(id).unwrap();
+        let (r, c) = (RoomId(7), CustomerId(1 << 62));
+        let mut settings = Settings::default();
+        settings.capacity.max_per_agent = crate::engine::settings::Capacity(4);
+        settings.capacity.enabled = true;
+        let events = vec![
+            Event::RoomCreated {
+                room: r,
+                customer: c,
+                channel: ChannelId(1),
+                category: Some(CategoryId(2)),
+                profile: ProfileOutcome::NotEntered,
+            },
+            Event::RoomCreated {
+                room: r,
+                customer: c,
+                channel: ChannelId(0),
+                category: None,
+                profile: ProfileOutcome::Entered,
+            },
+            Event::CustomerMessage { room: r },
+            Event::ConnectRequest { room: r, category: Some(CategoryId(1)), profile: ProfileOutcome::NotEntered },
+            Event::HotkeyReclick { room: r, profile: ProfileOutcome::Entered },
+            Event::CustomerClose { room: r },
+            Event::AgentLogin { account: a("a-01") },
+            Event::AgentLogout { account: a("a-01") },
+            Event::BreakStart { account: a("b-02") },
+            Event::BreakEnd { account: a("b-02") },
+            Event::MealStart { account: a("a-03") },
+            Event::MealEnd { account: a("a-03") },
+            Event::AgentMessage { room: r, account: a("a-01") },
+            Event::AgentMessage { room: r, account: super::super::schema::OWNER },
+            Event::AgentClose { room: r, account: a("a-01") },
+            Event::HoldSet { room: r, account: a("a-01") },
+            Event::HoldRelease { room: r, account: a("a-01") },
+            Event::AgentPick { account: a("a-02"), rooms: vec![RoomId(3), RoomId(9)] },
+            Event::Transfer { room: r, to: a("b-01"), actor: a("lead") },
+            Event::AutoReplySet { account: a("a-04"), on: true },
+            Event::AutoReplySet { account: a("a-04"), on: false },
+            Event::ManagerAssign { room: r, to: a("a-05"), actor: a("lead") },
+            Event::ManagerClose { room: r, actor: a("admin") },
+            Event::ManagerBlock { target: BlockTarget::Room(r), actor: a("lead") },
+            Event::ManagerBlock { target: BlockTarget::Customer(c), actor: a("lead") },
+            Event::Unblock { customer: c, actor: a("admin") },
+            Event::CategoryChange { rooms: vec![r, RoomId(8)], category: CategoryId(3), actor: a("lead") },
+            Event::CustomerInfoChange { customer: c, entered: true, actor: a("lead") },
+            Event::DayStatusSet {
+                account: a("b-07"),
+                date: Date(20_500),
+                status: DayStatus {
+                    available: false,
+                    breaks: vec![TimeWindow { start: TimeOfDay::hm(12, 0), end: TimeOfDay::hm(13, 30) }],
+                },
+                actor: a("lead"),
+            },
+            Event::HolidaySet { date: Date(20_501), day: Some(DayOverride::Holiday) },
+            Event::HolidaySet {
+                date: Date(20_502),
+                day: Some(DayOverride::Hours(DayHours::Window {
+                    start: TimeOfDay::hm(10, 0),
+                    end: TimeOfDay::hm(14, 0),
+                    end_next_day: false,
+                })),
+            },
+            Event::HolidaySet { date: Date(20_503), day: None },
+            Event::AccountChange {
+                account: a("a-06"),
+                patch: AccountPatch {
+                    name: Some("Kim".into()),
+                    role: Some(Role::Manager),
+                    consults: Some(false),
+                    auth: Some(Auth::Revoked),
+                    responsible_manager: Some(a("lead")),
+                    max_override: Some(Some(2)),
+                },
+            },
+            Event::AccountChange {
+                account: a("a-06"),
+                patch: AccountPatch { max_override: Some(None), ..AccountPatch::default() },
+            },
+            Event::SettingsChanged(Box::new(settings)),
+        ];
+        let cells: Vec<_> = events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| super::super::codec::encode(sc.start() + i as i64, e, &names))
+            .collect();
+        let mut df = super::super::record::frame(&cells, &names).expect("frame");
+        let layout = layout("t", &COLUMNS.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+        let mut d = Decoder { file: "t".into(), names: names.clone(), layout, next_row: 1, last_at: None };
+        df.rechunk_mut();
+        let rows = d.decode_batch(&df).expect("decodes");
+        for (row, e) in rows.iter().zip(&events) {
+            assert_eq!(&row.event, e, "row {}", row.row);
+        }
+        assert_eq!(rows.len(), events.len());
+        assert_eq!(rows[1].at, sc.start() + 1);
+    }
 
     #[test]
     fn a_misspelt_column_gets_a_hint() {

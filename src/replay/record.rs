@@ -182,7 +182,7 @@ impl Observer for Recorder {
 }
 
 /// A batch of rows as a DataFrame with the trace's column types.
-fn frame(rows: &[Cells], names: &Names) -> PolarsResult<DataFrame> {
+pub(crate) fn frame(rows: &[Cells], names: &Names) -> PolarsResult<DataFrame> {
     let acc = |i: Option<u32>| i.and_then(|i| names.accounts.get(i as usize)).map(String::as_str);
     let at: Vec<i64> = rows.iter().map(|r| r.at).collect();
     let event: Vec<&str> = rows.iter().map(|r| r.event).collect();
