@@ -592,8 +592,8 @@ fn distance(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
     use crate::engine::{
-        AccountId, AccountPatch, Auth, BlockTarget, CategoryId, ChannelId, CustomerId, Date, DayHours, DayOverride,
-        DayStatus, Event, ProfileOutcome, Role, RoomId, Settings, TimeOfDay, TimeWindow,
+        AccountPatch, Auth, BlockTarget, CategoryId, ChannelId, CustomerId, Date, DayHours, DayOverride, DayStatus,
+        Event, ProfileOutcome, Role, RoomId, Settings, TimeOfDay, TimeWindow,
     };
 
     /// Every SIM2 event survives encode → DataFrame (as the recorder writes it) → decode.
