@@ -11,12 +11,13 @@
 //!
 //! Why a replay of a recording reproduces the run byte for byte: the engine is a pure function
 //! of its input stream, the statistics observe only the engine, and the replay feeds the
-//! identical stream in the identical order. One trace row waits in the queue at a time and the
-//! next one is pushed when it has been handled, so rows of one instant keep file order (SIM4
-//! phase 3) and interleave with the engine's timers exactly as in the recording (timer keys do
-//! not depend on when they were pushed). A row the generator scheduled *while* a later-phase item
-//! of its instant ran (a reaction at the same second) carries `after_timers`: it is pushed only
-//! after that many engine timers, as it was handled in the recording.
+//! identical stream in the identical order. The rows of one instant are put into the queue
+//! together once the previous ones have been handled, so the queue orders them as SIM4 says
+//! (phases, then file order = workload sequence order in phase 3) and they interleave with the
+//! engine's timers exactly as in the recording (timer keys do not depend on when they were
+//! pushed). A row the generator scheduled *while* a later-phase item of its instant ran (a
+//! reaction at the same second) carries `after_timers`: it is pushed alone, after that many
+//! engine timers, as it was handled in the recording.
 
 pub mod codec;
 pub mod read;
@@ -25,7 +26,7 @@ pub mod schema;
 pub mod spec;
 pub mod transform;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasherDefault;
 use std::path::Path;
 
@@ -37,6 +38,10 @@ pub use spec::{ReplayOptions, ReplaySpec, Side};
 
 /// Tag of replayed rows (always admitted by the replay's own checks).
 pub const TAG_REPLAY: u32 = u32::MAX - 2;
+
+/// At most this many rows of one instant are in the queue at once (memory stays bounded even
+/// for a trace whose rows all share one time).
+const GROUP_CAP: usize = 65_536;
 
 /// The two trace formats, by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,7 +150,10 @@ pub struct Replay {
     start: Time,
     end: Time,
     generator: Option<Generator>,
-    current: Option<Current>,
+    /// Rows in the queue, in the order the queue hands them over.
+    queued: VecDeque<Current>,
+    /// A row read past the group being scheduled.
+    lookahead: Option<TraceRow>,
     held: Option<(TraceRow, u32)>,
     /// Rooms the engine created.
     created: RoomBits,
@@ -181,7 +189,8 @@ impl Replay {
             start,
             end,
             generator: if side == Side::Customers { generator } else { None },
-            current: None,
+            queued: VecDeque::new(),
+            lookahead: None,
             held: None,
             created: RoomBits::default(),
             announced: RoomBits::default(),
@@ -208,17 +217,24 @@ impl Replay {
         self.held = None;
     }
 
-    /// Reads rows until one can be scheduled (or held for its timers).
-    fn advance(&mut self, q: &mut EventQueue) {
+    /// The next row to replay, or None (end of the trace, end of the run, or an error): skips
+    /// agent-side rows in a customers replay and, when not strict, rows before the start.
+    fn next_applicable(&mut self) -> Option<TraceRow> {
+        if let Some(r) = self.lookahead.take() {
+            return Some(r);
+        }
         loop {
-            let Some(src) = self.source.as_mut() else { return };
+            let src = self.source.as_mut()?;
             let row = match src.next_row() {
                 Ok(Some(r)) => r,
                 Ok(None) => {
                     self.source = None;
-                    return;
+                    return None;
                 }
-                Err(e) => return self.fail(e),
+                Err(e) => {
+                    self.fail(e);
+                    return None;
+                }
             };
             if self.side == Side::Customers && !schema::is_customer_side(&row.event) {
                 self.counts.skipped += 1;
@@ -226,7 +242,7 @@ impl Replay {
             }
             if row.at < self.start {
                 if self.strict {
-                    return self.fail(TraceError::cell(
+                    self.fail(TraceError::cell(
                         &self.file,
                         row.row,
                         "at",
@@ -236,6 +252,7 @@ impl Replay {
                             crate::engine::time::format_time(self.start)
                         ),
                     ));
+                    return None;
                 }
                 self.counts.skipped += 1;
                 continue;
@@ -243,24 +260,66 @@ impl Replay {
             if row.at >= self.end {
                 // The run ends before this row: stop reading.
                 self.source = None;
-                return;
+                return None;
             }
-            match row.after_timers {
-                Some(n) if n > 0 && self.exact_positions => self.held = Some((row, n)),
-                _ => self.push(row, q),
-            }
-            return;
+            return Some(row);
         }
     }
 
-    fn push(&mut self, row: TraceRow, q: &mut EventQueue) {
-        self.current = Some(Current { row: row.row, rejected: row.rejected, settings_patch: row.settings_patch });
-        q.push_event(row.at, row.event, TAG_REPLAY);
+    /// A row the recorder saw handled late (a same-instant reaction): it goes alone, after its
+    /// timers.
+    fn late(&self, row: &TraceRow) -> bool {
+        self.exact_positions && row.after_timers.is_some()
+    }
+
+    /// Schedules the next group: a row and the rows of its instant after it, all in the queue at
+    /// once so that SIM4 orders them (phases, then file order); or a late row alone, held until
+    /// its timers ran. Called when every queued row has been handled.
+    fn advance(&mut self, q: &mut EventQueue) {
+        if self.error.is_some() {
+            return;
+        }
+        let Some(head) = self.next_applicable() else { return };
+        if self.late(&head) {
+            match head.after_timers {
+                Some(n) if n > 0 => self.held = Some((head, n)),
+                _ => self.push_group(vec![head], q),
+            }
+            return;
+        }
+        let t = head.at;
+        let mut group = vec![head];
+        while group.len() < GROUP_CAP {
+            let Some(r) = self.next_applicable() else { break };
+            if r.at == t && !self.late(&r) {
+                group.push(r);
+            } else {
+                self.lookahead = Some(r);
+                break;
+            }
+        }
+        self.push_group(group, q);
+    }
+
+    fn push_group(&mut self, group: Vec<TraceRow>, q: &mut EventQueue) {
+        // The queue hands rows of one instant over by phase, then in push order (file order).
+        let mut order: Vec<(u8, usize)> = group.iter().enumerate().map(|(i, r)| (r.event.phase(), i)).collect();
+        order.sort_unstable();
+        let mut metas: Vec<Option<Current>> = Vec::with_capacity(group.len());
+        for row in group {
+            metas.push(Some(Current { row: row.row, rejected: row.rejected, settings_patch: row.settings_patch }));
+            q.push_event(row.at, row.event, TAG_REPLAY);
+        }
+        for (_, i) in order {
+            if let Some(m) = metas[i].take() {
+                self.queued.push_back(m);
+            }
+        }
     }
 
     /// Checks that the rooms a row names exist; returns whether to feed it.
     fn check_rooms(&mut self, event: &Event, engine: &Engine) -> bool {
-        let Some(cur) = &self.current else { return true };
+        let Some(cur) = self.queued.front() else { return true };
         let row = cur.row;
         let recorded_rejection = cur.rejected.is_some();
         if let Event::RoomCreated { room, .. } = event {
@@ -327,7 +386,7 @@ impl Replay {
     }
 
     fn check_outcome(&mut self, event: &Event, outcome: &Result<(), Rejection>, effects: &[Effect]) {
-        let Some(cur) = self.current.take() else { return };
+        let Some(cur) = self.queued.pop_front() else { return };
         self.counts.fed += 1;
         if !self.strict {
             return;
@@ -393,12 +452,12 @@ impl Workload for Replay {
         if let Some(g) = self.generator.as_mut() {
             return g.resolve(event, engine);
         }
-        let patch = self.current.as_mut().and_then(|c| c.settings_patch.take());
+        let patch = self.queued.front_mut().and_then(|c| c.settings_patch.take());
         if let Some(p) = patch {
             match crate::sim::workload::merge_settings(engine.settings(), &p) {
                 Ok(s) => return Event::SettingsChanged(Box::new(s)),
                 Err(m) => {
-                    let row = self.current.as_ref().map(|c| c.row).unwrap_or(0);
+                    let row = self.queued.front().map(|c| c.row).unwrap_or(0);
                     self.fail(TraceError::cell(&self.file, row, "patch", m));
                 }
             }
@@ -425,7 +484,7 @@ impl Workload for Replay {
         }
         if tag == TAG_REPLAY {
             self.check_outcome(event, outcome, effects);
-            if self.error.is_none() {
+            if self.queued.is_empty() {
                 self.advance(q);
             }
         } else if matches!(event, Event::Timer(_))
@@ -436,7 +495,7 @@ impl Workload for Replay {
             // positions do not fit: it still runs in time order).
             let due = *left == 0 || q.peek_time().is_none_or(|t| self.held.as_ref().is_some_and(|(r, _)| t > r.at));
             if due && let Some((row, _)) = self.held.take() {
-                self.push(row, q);
+                self.push_group(vec![row], q);
             }
         }
         if let Some(g) = self.generator.as_mut() {
@@ -452,9 +511,11 @@ impl Workload for Replay {
 
     fn dropped(&mut self, _at: Time, _event: &Event, tag: u32, _engine: &Engine, q: &mut EventQueue) {
         // A row not fed (its room closed first): on to the next one.
-        if tag == TAG_REPLAY && self.error.is_none() {
-            self.current = None;
-            self.advance(q);
+        if tag == TAG_REPLAY {
+            self.queued.pop_front();
+            if self.queued.is_empty() {
+                self.advance(q);
+            }
         }
     }
 }
