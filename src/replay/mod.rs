@@ -154,6 +154,8 @@ pub struct Replay {
     queued: VecDeque<Current>,
     /// A row read past the group being scheduled.
     lookahead: Option<TraceRow>,
+    /// The group being scheduled (kept for its allocation).
+    group: Vec<TraceRow>,
     held: Option<(TraceRow, u32)>,
     /// Rooms the engine created.
     created: RoomBits,
@@ -191,6 +193,7 @@ impl Replay {
             generator: if side == Side::Customers { generator } else { None },
             queued: VecDeque::new(),
             lookahead: None,
+            group: Vec::new(),
             held: None,
             created: RoomBits::default(),
             announced: RoomBits::default(),
@@ -283,12 +286,22 @@ impl Replay {
         if self.late(&head) {
             match head.after_timers {
                 Some(n) if n > 0 => self.held = Some((head, n)),
-                _ => self.push_group(vec![head], q),
+                _ => self.push_one(head, q),
             }
             return;
         }
         let t = head.at;
-        let mut group = vec![head];
+        // Most instants hold one row: no group is built for them.
+        let second = match self.next_applicable() {
+            Some(r) if r.at == t && !self.late(&r) => r,
+            other => {
+                self.lookahead = other;
+                return self.push_one(head, q);
+            }
+        };
+        let mut group = std::mem::take(&mut self.group);
+        group.push(head);
+        group.push(second);
         while group.len() < GROUP_CAP {
             let Some(r) = self.next_applicable() else { break };
             if r.at == t && !self.late(&r) {
@@ -301,20 +314,39 @@ impl Replay {
         self.push_group(group, q);
     }
 
-    fn push_group(&mut self, group: Vec<TraceRow>, q: &mut EventQueue) {
-        // The queue hands rows of one instant over by phase, then in push order (file order).
-        let mut order: Vec<(u8, usize)> = group.iter().enumerate().map(|(i, r)| (r.event.phase(), i)).collect();
-        order.sort_unstable();
-        let mut metas: Vec<Option<Current>> = Vec::with_capacity(group.len());
-        for row in group {
-            metas.push(Some(Current { row: row.row, rejected: row.rejected, settings_patch: row.settings_patch }));
+    #[inline]
+    fn push_one(&mut self, row: TraceRow, q: &mut EventQueue) {
+        self.queued.push_back(Current { row: row.row, rejected: row.rejected, settings_patch: row.settings_patch });
+        q.push_event(row.at, row.event, TAG_REPLAY);
+    }
+
+    fn push_group(&mut self, mut group: Vec<TraceRow>, q: &mut EventQueue) {
+        // The queue hands rows of one instant over by phase, then in push order (file order):
+        // `queued` lists them in that order.
+        let mut phases = 0u8;
+        for r in &group {
+            phases |= 1 << r.event.phase();
+        }
+        let single_phase = phases.count_ones() == 1;
+        let start = self.queued.len();
+        let mut pass = Vec::new();
+        for row in group.drain(..) {
+            let phase = row.event.phase();
+            let meta = Current { row: row.row, rejected: row.rejected, settings_patch: row.settings_patch };
+            if single_phase {
+                self.queued.push_back(meta);
+            } else {
+                pass.push((phase, meta));
+            }
             q.push_event(row.at, row.event, TAG_REPLAY);
         }
-        for (_, i) in order {
-            if let Some(m) = metas[i].take() {
-                self.queued.push_back(m);
-            }
+        if !single_phase {
+            // Stable by phase.
+            pass.sort_by_key(|(p, _)| *p);
+            self.queued.extend(pass.into_iter().map(|(_, m)| m));
         }
+        debug_assert!(self.queued.len() >= start);
+        self.group = group;
     }
 
     /// Checks that the rooms a row names exist; returns whether to feed it.
@@ -495,7 +527,7 @@ impl Workload for Replay {
             // positions do not fit: it still runs in time order).
             let due = *left == 0 || q.peek_time().is_none_or(|t| self.held.as_ref().is_some_and(|(r, _)| t > r.at));
             if due && let Some((row, _)) = self.held.take() {
-                self.push_group(vec![row], q);
+                self.push_one(row, q);
             }
         }
         if let Some(g) = self.generator.as_mut() {
