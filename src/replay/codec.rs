@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::schema::{EVENT_NAMES, OWNER, col, parse_at, parse_date};
+use super::schema::{EVENT_NAMES, OWNER, col, ev, parse_at, parse_date};
 use crate::engine::calendar::{DayHours, TimeWindow};
 use crate::engine::time::Time;
 use crate::engine::{
@@ -274,12 +274,55 @@ pub enum Cell<'a> {
     Int(i64),
 }
 
-/// A row's cells while it is decoded; errors name the column.
+/// Arrow arrays of the trace's text and integer columns.
+pub type StrArray = <polars::prelude::StringType as polars::prelude::PolarsDataType>::Array;
+/// See [`StrArray`].
+pub type IntArray = <polars::prelude::Int64Type as polars::prelude::PolarsDataType>::Array;
+
+/// One column of a batch, ready for row access.
+pub enum ColData<'a> {
+    /// Not in the file.
+    Missing,
+    /// Text.
+    Str(&'a StrArray),
+    /// Whole numbers.
+    Int(&'a IntArray),
+}
+
+impl<'a> ColData<'a> {
+    #[inline]
+    fn cell(&self, i: usize) -> Cell<'a> {
+        match self {
+            ColData::Missing => Cell::Null,
+            ColData::Str(a) => a.get(i).map(Cell::Str).unwrap_or(Cell::Null),
+            ColData::Int(a) => match a.validity() {
+                Some(v) if !v.get_bit(i) => Cell::Null,
+                _ => Cell::Int(a.value(i)),
+            },
+        }
+    }
+
+    #[inline]
+    fn is_null(&self, i: usize) -> bool {
+        match self {
+            ColData::Missing => true,
+            ColData::Str(a) => a.get(i).is_none(),
+            ColData::Int(a) => a.validity().is_some_and(|v| !v.get_bit(i)),
+        }
+    }
+}
+
+/// A row while it is decoded: cells are read from the batch's arrays only when the event needs
+/// them. Errors name the column.
 pub struct RowView<'a> {
-    /// The cells, by [`super::schema::COLUMNS`] index.
-    pub cells: [Cell<'a>; 16],
-    /// Row number.
+    /// The batch's columns, by [`super::schema::COLUMNS`] index.
+    pub cols: &'a [ColData<'a>],
+    /// Index in the batch.
+    pub index: usize,
+    /// Row number in the file.
     pub row: u64,
+    /// Columns of the batch that hold at least one value (bit per column).
+    pub live: u16,
 }
 
 /// A decoding error: column (None = the row) and message.
@@ -290,9 +333,15 @@ fn err<T>(c: usize, m: impl Into<String>) -> Result<T, CellError> {
 }
 
 impl<'a> RowView<'a> {
+    /// One cell.
+    #[inline]
+    pub fn cell(&self, c: usize) -> Cell<'a> {
+        self.cols[c].cell(self.index)
+    }
+
     #[inline]
     fn text(&self, c: usize) -> Option<&'a str> {
-        match self.cells[c] {
+        match self.cell(c) {
             Cell::Str(s) => {
                 let t = trim(s);
                 if t.is_empty() { None } else { Some(t) }
@@ -303,7 +352,10 @@ impl<'a> RowView<'a> {
 
     #[inline]
     fn present(&self, c: usize) -> bool {
-        match self.cells[c] {
+        if self.cols[c].is_null(self.index) {
+            return false;
+        }
+        match self.cell(c) {
             Cell::Null => false,
             Cell::Str(s) => !trim(s).is_empty(),
             Cell::Int(_) => true,
@@ -318,7 +370,7 @@ impl<'a> RowView<'a> {
     }
 
     fn number(&self, c: usize, what: &str) -> Result<Option<u64>, CellError> {
-        match self.cells[c] {
+        match self.cell(c) {
             Cell::Null => Ok(None),
             Cell::Int(n) if n >= 0 => Ok(Some(n as u64)),
             Cell::Int(n) => err(c, format!("`{n}` is not a {what}: expected a whole number ≥ 0")),
@@ -332,7 +384,7 @@ impl<'a> RowView<'a> {
 
     /// `at`.
     pub fn at(&self, start: Time) -> Result<Time, CellError> {
-        match self.cells[col::AT] {
+        match self.cell(col::AT) {
             Cell::Null => err(col::AT, format!("the time is empty: {}", super::schema::AT_EXPECTED)),
             Cell::Int(n) => start.checked_add(n).ok_or_else(|| (Some(col::AT), format!("`{n}` is out of range"))),
             Cell::Str(s) if s.trim().is_empty() => {
@@ -453,18 +505,16 @@ pub fn decode(v: &RowView<'_>, names: &Names) -> Result<(Event, Extra), CellErro
     let Some(raw) = v.text(col::EVENT) else {
         return err(col::EVENT, format!("the event is empty: expected one of {}", EVENT_NAMES.join(", ")));
     };
-    // The name as a &'static str from the table (one hash lookup instead of a chain of compares).
-    let name: &str = match names.event_ix.get(raw) {
-        Some(i) => EVENT_NAMES[*i],
-        None => raw,
-    };
+    // One hash lookup gives the event's index; the match below dispatches on it.
+    let kind = names.event_ix.get(raw).copied();
+    let name: &str = kind.map(|i| EVENT_NAMES[i]).unwrap_or(raw);
     let mut extra = Extra::default();
     let room = |what: &str| v.need(col::ROOM, name, what, v.room(col::ROOM));
     let account = || v.need(col::ACCOUNT, name, "an account", v.account(col::ACCOUNT, names));
     let owner_or = |c: usize| -> Result<AccountId, CellError> { Ok(v.account(c, names)?.unwrap_or(OWNER)) };
     let admin_or = || -> Result<AccountId, CellError> { Ok(v.account(col::ACTOR, names)?.unwrap_or(names.admin)) };
-    let ev = match name {
-        "room_created" => {
+    let event = match kind {
+        Some(ev::ROOM_CREATED) => {
             let room = room("a room number")?;
             Event::RoomCreated {
                 room,
@@ -474,43 +524,45 @@ pub fn decode(v: &RowView<'_>, names: &Names) -> Result<(Event, Extra), CellErro
                 profile: v.profile()?.unwrap_or_default(),
             }
         }
-        "customer_message" => Event::CustomerMessage { room: room("a room")? },
-        "customer_close" => Event::CustomerClose { room: room("a room")? },
-        "connect_request" => Event::ConnectRequest {
+        Some(ev::CUSTOMER_MESSAGE) => Event::CustomerMessage { room: room("a room")? },
+        Some(ev::CUSTOMER_CLOSE) => Event::CustomerClose { room: room("a room")? },
+        Some(ev::CONNECT_REQUEST) => Event::ConnectRequest {
             room: room("a room")?,
             category: v.category(names)?,
             profile: v.profile()?.unwrap_or_default(),
         },
-        "hotkey_reclick" => Event::HotkeyReclick { room: room("a room")?, profile: v.profile()?.unwrap_or_default() },
-        "agent_login" => Event::AgentLogin { account: account()? },
-        "agent_logout" => Event::AgentLogout { account: account()? },
-        "break_start" => Event::BreakStart { account: account()? },
-        "break_end" => Event::BreakEnd { account: account()? },
-        "meal_start" => Event::MealStart { account: account()? },
-        "meal_end" => Event::MealEnd { account: account()? },
-        "agent_message" => Event::AgentMessage { room: room("a room")?, account: owner_or(col::ACCOUNT)? },
-        "agent_close" => Event::AgentClose { room: room("a room")?, account: owner_or(col::ACCOUNT)? },
-        "hold_set" => Event::HoldSet { room: room("a room")?, account: owner_or(col::ACCOUNT)? },
-        "hold_release" => Event::HoldRelease { room: room("a room")?, account: owner_or(col::ACCOUNT)? },
-        "agent_pick" => {
+        Some(ev::HOTKEY_RECLICK) => {
+            Event::HotkeyReclick { room: room("a room")?, profile: v.profile()?.unwrap_or_default() }
+        }
+        Some(ev::AGENT_LOGIN) => Event::AgentLogin { account: account()? },
+        Some(ev::AGENT_LOGOUT) => Event::AgentLogout { account: account()? },
+        Some(ev::BREAK_START) => Event::BreakStart { account: account()? },
+        Some(ev::BREAK_END) => Event::BreakEnd { account: account()? },
+        Some(ev::MEAL_START) => Event::MealStart { account: account()? },
+        Some(ev::MEAL_END) => Event::MealEnd { account: account()? },
+        Some(ev::AGENT_MESSAGE) => Event::AgentMessage { room: room("a room")?, account: owner_or(col::ACCOUNT)? },
+        Some(ev::AGENT_CLOSE) => Event::AgentClose { room: room("a room")?, account: owner_or(col::ACCOUNT)? },
+        Some(ev::HOLD_SET) => Event::HoldSet { room: room("a room")?, account: owner_or(col::ACCOUNT)? },
+        Some(ev::HOLD_RELEASE) => Event::HoldRelease { room: room("a room")?, account: owner_or(col::ACCOUNT)? },
+        Some(ev::AGENT_PICK) => {
             Event::AgentPick { account: account()?, rooms: v.need(col::ROOMS, name, "rooms (or a room)", v.rooms())? }
         }
-        "transfer" => Event::Transfer {
+        Some(ev::TRANSFER) => Event::Transfer {
             room: room("a room")?,
             to: v.need(col::TO, name, "a target account", v.account(col::TO, names))?,
             actor: owner_or(col::ACTOR)?,
         },
-        "auto_reply_set" => Event::AutoReplySet {
+        Some(ev::AUTO_REPLY_SET) => Event::AutoReplySet {
             account: account()?,
             on: v.need(col::VALUE, name, "on or off", v.keyword(col::VALUE, name, &["on", "off"]))? == "on",
         },
-        "manager_assign" => Event::ManagerAssign {
+        Some(ev::MANAGER_ASSIGN) => Event::ManagerAssign {
             room: room("a room")?,
             to: v.need(col::TO, name, "a target account", v.account(col::TO, names))?,
             actor: admin_or()?,
         },
-        "manager_close" => Event::ManagerClose { room: room("a room")?, actor: admin_or()? },
-        "manager_block" => {
+        Some(ev::MANAGER_CLOSE) => Event::ManagerClose { room: room("a room")?, actor: admin_or()? },
+        Some(ev::MANAGER_BLOCK) => {
             let target = match (v.room(col::ROOM)?, v.customer()?) {
                 (Some(r), None) => BlockTarget::Room(r),
                 (None, Some(c)) => BlockTarget::Customer(c),
@@ -521,20 +573,20 @@ pub fn decode(v: &RowView<'_>, names: &Names) -> Result<(Event, Extra), CellErro
             };
             Event::ManagerBlock { target, actor: admin_or()? }
         }
-        "unblock" => {
+        Some(ev::UNBLOCK) => {
             Event::Unblock { customer: v.need(col::CUSTOMER, name, "a customer", v.customer())?, actor: admin_or()? }
         }
-        "category_change" => Event::CategoryChange {
+        Some(ev::CATEGORY_CHANGE) => Event::CategoryChange {
             rooms: v.need(col::ROOMS, name, "rooms (or a room)", v.rooms())?,
             category: v.need(col::CATEGORY, name, "a category", v.category(names))?,
             actor: admin_or()?,
         },
-        "customer_info_change" => Event::CustomerInfoChange {
+        Some(ev::CUSTOMER_INFO_CHANGE) => Event::CustomerInfoChange {
             customer: v.need(col::CUSTOMER, name, "a customer", v.customer())?,
             entered: v.need(col::PROFILE, name, "entered or not_entered", v.profile())? == ProfileOutcome::Entered,
             actor: admin_or()?,
         },
-        "day_status_set" => {
+        Some(ev::DAY_STATUS_SET) => {
             let account = account()?;
             let date = v.need(col::DATE, name, "a date", date_cell(v))?;
             let available = v.need(
@@ -554,15 +606,15 @@ pub fn decode(v: &RowView<'_>, names: &Names) -> Result<(Event, Extra), CellErro
             };
             Event::DayStatusSet { account, date, status: DayStatus { available, breaks }, actor: admin_or()? }
         }
-        "holiday_set" => {
+        Some(ev::HOLIDAY_SET) => {
             let date = v.need(col::DATE, name, "a date", date_cell(v))?;
-            let kind = v.need(
+            let what = v.need(
                 col::VALUE,
                 name,
                 "holiday, hours or clear",
                 v.keyword(col::VALUE, name, &["holiday", "hours", "clear"]),
             )?;
-            let day = match kind {
+            let day = match what {
                 "holiday" => Some(DayOverride::Holiday),
                 "clear" => None,
                 _ => {
@@ -574,12 +626,12 @@ pub fn decode(v: &RowView<'_>, names: &Names) -> Result<(Event, Extra), CellErro
             };
             Event::HolidaySet { date, day }
         }
-        "account_change" => {
+        Some(ev::ACCOUNT_CHANGE) => {
             let account = account()?;
             let y = v.need(col::PATCH, name, "a patch of account fields", v.yaml(col::PATCH))?;
             Event::AccountChange { account, patch: account_patch(&y, names)? }
         }
-        "settings_changed" => {
+        Some(ev::SETTINGS_CHANGED) => {
             let y = v.need(col::PATCH, name, "a patch of settings", v.yaml(col::PATCH))?;
             let replace = v.keyword(col::VALUE, name, &["replace", "merge"])? == Some("replace");
             let settings = if replace {
@@ -595,18 +647,22 @@ pub fn decode(v: &RowView<'_>, names: &Names) -> Result<(Event, Extra), CellErro
             };
             Event::SettingsChanged(Box::new(settings))
         }
-        other => {
-            return err(col::EVENT, format!("unknown event `{other}`: expected one of {}", EVENT_NAMES.join(", ")));
+        _ => {
+            return err(col::EVENT, format!("unknown event `{raw}`: expected one of {}", EVENT_NAMES.join(", ")));
         }
     };
     // A column the event does not use must be empty: a value there is a sign of a misplaced cell.
-    let used = used_columns(name);
-    for (c, _) in super::schema::COLUMNS.iter().enumerate() {
-        if c > col::EVENT && c < col::REJECTED && !used.contains(&c) && v.present(c) {
+    // Only the batch's columns that hold any value are looked at.
+    let used = kind.map(|k| USED[k]).unwrap_or(0);
+    let mut check = v.live & !used & CHECKED;
+    while check != 0 {
+        let c = check.trailing_zeros() as usize;
+        check &= check - 1;
+        if v.present(c) {
             return err(c, format!("{name} does not use this column; leave it empty"));
         }
     }
-    Ok((ev, extra))
+    Ok((event, extra))
 }
 
 fn date_cell(v: &RowView<'_>) -> Result<Option<crate::engine::Date>, CellError> {
@@ -615,6 +671,21 @@ fn date_cell(v: &RowView<'_>) -> Result<Option<crate::engine::Date>, CellError> 
         Some(s) => parse_date(s).map(Some).map_err(|m| (Some(col::DATE), m)),
     }
 }
+
+/// Columns that must be empty when their event does not use them (all but at, event, rejected,
+/// after_timers).
+const CHECKED: u16 = ((1 << col::REJECTED) - 1) & !((1 << col::AT) | (1 << col::EVENT));
+
+/// [`used_columns`] of each event, as bit masks, by event index.
+static USED: std::sync::LazyLock<[u16; EVENT_NAMES.len()]> = std::sync::LazyLock::new(|| {
+    let mut m = [0u16; EVENT_NAMES.len()];
+    for (i, name) in EVENT_NAMES.iter().enumerate() {
+        for c in used_columns(name) {
+            m[i] |= 1 << c;
+        }
+    }
+    m
+});
 
 /// The columns each event reads (besides at, event, rejected, after_timers).
 fn used_columns(name: &str) -> &'static [usize] {

@@ -11,12 +11,13 @@
 //!
 //! Why a replay of a recording reproduces the run byte for byte: the engine is a pure function
 //! of its input stream, the statistics observe only the engine, and the replay feeds the
-//! identical stream in the identical order. One trace row waits in the queue at a time and the
-//! next one is pushed when it has been handled, so rows of one instant keep file order (SIM4
-//! phase 3) and interleave with the engine's timers exactly as in the recording (timer keys do
-//! not depend on when they were pushed). A row the generator scheduled *while* a later-phase item
-//! of its instant ran (a reaction at the same second) carries `after_timers`: it is pushed only
-//! after that many engine timers, as it was handled in the recording.
+//! identical stream in the identical order. The rows of one instant are put into the queue
+//! together once the previous ones have been handled, so the queue orders them as SIM4 says
+//! (phases, then file order = workload sequence order in phase 3) and they interleave with the
+//! engine's timers exactly as in the recording (timer keys do not depend on when they were
+//! pushed). A row the generator scheduled *while* a later-phase item of its instant ran (a
+//! reaction at the same second) carries `after_timers`: it is pushed alone, after that many
+//! engine timers, as it was handled in the recording.
 
 pub mod codec;
 pub mod read;
@@ -25,7 +26,7 @@ pub mod schema;
 pub mod spec;
 pub mod transform;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasherDefault;
 use std::path::Path;
 
@@ -37,6 +38,10 @@ pub use spec::{ReplayOptions, ReplaySpec, Side};
 
 /// Tag of replayed rows (always admitted by the replay's own checks).
 pub const TAG_REPLAY: u32 = u32::MAX - 2;
+
+/// At most this many rows of one instant are in the queue at once (memory stays bounded even
+/// for a trace whose rows all share one time).
+const GROUP_CAP: usize = 65_536;
 
 /// The two trace formats, by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,23 +76,49 @@ impl RowSource for read::TraceReader {
     }
 }
 
-/// A set of room numbers, one bit each, in blocks of 4,096 (room numbers are mostly dense).
+/// A set of room numbers, one bit each, in blocks of 4,096: directly indexed for numbers below
+/// 2³² (recorded rooms are numbered densely from 1), hashed above (copies, hand-picked numbers).
 #[derive(Debug, Default, Clone)]
 pub struct RoomBits {
-    blocks: HashMap<u64, Box<[u64; 64]>, BuildHasherDefault<FxHasher>>,
+    dense: Vec<Option<Box<[u64; 64]>>>,
+    sparse: HashMap<u64, Box<[u64; 64]>, BuildHasherDefault<FxHasher>>,
 }
 
+const DENSE_BLOCKS: u64 = 1 << 20;
+
 impl RoomBits {
-    /// Adds a room.
     #[inline]
-    pub fn insert(&mut self, r: RoomId) {
-        let b = self.blocks.entry(r.0 >> 12).or_insert_with(|| Box::new([0; 64]));
-        b[((r.0 >> 6) & 63) as usize] |= 1 << (r.0 & 63);
+    fn block(&self, key: u64) -> Option<&[u64; 64]> {
+        if key < DENSE_BLOCKS {
+            self.dense.get(key as usize).and_then(|b| b.as_deref())
+        } else {
+            self.sparse.get(&key).map(|b| &**b)
+        }
     }
+
+    /// Adds a room; returns whether it was new.
+    #[inline]
+    pub fn insert(&mut self, r: RoomId) -> bool {
+        let key = r.0 >> 12;
+        let b = if key < DENSE_BLOCKS {
+            let k = key as usize;
+            if self.dense.len() <= k {
+                self.dense.resize_with(k + 1, || None);
+            }
+            self.dense[k].get_or_insert_with(|| Box::new([0; 64]))
+        } else {
+            self.sparse.entry(key).or_insert_with(|| Box::new([0; 64]))
+        };
+        let (w, bit) = (((r.0 >> 6) & 63) as usize, 1u64 << (r.0 & 63));
+        let new = b[w] & bit == 0;
+        b[w] |= bit;
+        new
+    }
+
     /// Whether a room is in the set.
     #[inline]
     pub fn contains(&self, r: RoomId) -> bool {
-        self.blocks.get(&(r.0 >> 12)).is_some_and(|b| b[((r.0 >> 6) & 63) as usize] & (1 << (r.0 & 63)) != 0)
+        self.block(r.0 >> 12).is_some_and(|b| b[((r.0 >> 6) & 63) as usize] & (1 << (r.0 & 63)) != 0)
     }
 }
 
@@ -119,7 +150,12 @@ pub struct Replay {
     start: Time,
     end: Time,
     generator: Option<Generator>,
-    current: Option<Current>,
+    /// Rows in the queue, in the order the queue hands them over.
+    queued: VecDeque<Current>,
+    /// A row read past the group being scheduled.
+    lookahead: Option<TraceRow>,
+    /// The group being scheduled (kept for its allocation).
+    group: Vec<TraceRow>,
     held: Option<(TraceRow, u32)>,
     /// Rooms the engine created.
     created: RoomBits,
@@ -155,7 +191,9 @@ impl Replay {
             start,
             end,
             generator: if side == Side::Customers { generator } else { None },
-            current: None,
+            queued: VecDeque::new(),
+            lookahead: None,
+            group: Vec::new(),
             held: None,
             created: RoomBits::default(),
             announced: RoomBits::default(),
@@ -182,17 +220,24 @@ impl Replay {
         self.held = None;
     }
 
-    /// Reads rows until one can be scheduled (or held for its timers).
-    fn advance(&mut self, q: &mut EventQueue) {
+    /// The next row to replay, or None (end of the trace, end of the run, or an error): skips
+    /// agent-side rows in a customers replay and, when not strict, rows before the start.
+    fn next_applicable(&mut self) -> Option<TraceRow> {
+        if let Some(r) = self.lookahead.take() {
+            return Some(r);
+        }
         loop {
-            let Some(src) = self.source.as_mut() else { return };
+            let src = self.source.as_mut()?;
             let row = match src.next_row() {
                 Ok(Some(r)) => r,
                 Ok(None) => {
                     self.source = None;
-                    return;
+                    return None;
                 }
-                Err(e) => return self.fail(e),
+                Err(e) => {
+                    self.fail(e);
+                    return None;
+                }
             };
             if self.side == Side::Customers && !schema::is_customer_side(&row.event) {
                 self.counts.skipped += 1;
@@ -200,7 +245,7 @@ impl Replay {
             }
             if row.at < self.start {
                 if self.strict {
-                    return self.fail(TraceError::cell(
+                    self.fail(TraceError::cell(
                         &self.file,
                         row.row,
                         "at",
@@ -210,6 +255,7 @@ impl Replay {
                             crate::engine::time::format_time(self.start)
                         ),
                     ));
+                    return None;
                 }
                 self.counts.skipped += 1;
                 continue;
@@ -217,28 +263,99 @@ impl Replay {
             if row.at >= self.end {
                 // The run ends before this row: stop reading.
                 self.source = None;
-                return;
+                return None;
             }
-            match row.after_timers {
-                Some(n) if n > 0 && self.exact_positions => self.held = Some((row, n)),
-                _ => self.push(row, q),
-            }
-            return;
+            return Some(row);
         }
     }
 
-    fn push(&mut self, row: TraceRow, q: &mut EventQueue) {
-        self.current = Some(Current { row: row.row, rejected: row.rejected, settings_patch: row.settings_patch });
+    /// A row the recorder saw handled late (a same-instant reaction): it goes alone, after its
+    /// timers.
+    fn late(&self, row: &TraceRow) -> bool {
+        self.exact_positions && row.after_timers.is_some()
+    }
+
+    /// Schedules the next group: a row and the rows of its instant after it, all in the queue at
+    /// once so that SIM4 orders them (phases, then file order); or a late row alone, held until
+    /// its timers ran. Called when every queued row has been handled.
+    fn advance(&mut self, q: &mut EventQueue) {
+        if self.error.is_some() {
+            return;
+        }
+        let Some(head) = self.next_applicable() else { return };
+        if self.late(&head) {
+            match head.after_timers {
+                Some(n) if n > 0 => self.held = Some((head, n)),
+                _ => self.push_one(head, q),
+            }
+            return;
+        }
+        let t = head.at;
+        // Most instants hold one row: no group is built for them.
+        let second = match self.next_applicable() {
+            Some(r) if r.at == t && !self.late(&r) => r,
+            other => {
+                self.lookahead = other;
+                return self.push_one(head, q);
+            }
+        };
+        let mut group = std::mem::take(&mut self.group);
+        group.push(head);
+        group.push(second);
+        while group.len() < GROUP_CAP {
+            let Some(r) = self.next_applicable() else { break };
+            if r.at == t && !self.late(&r) {
+                group.push(r);
+            } else {
+                self.lookahead = Some(r);
+                break;
+            }
+        }
+        self.push_group(group, q);
+    }
+
+    #[inline]
+    fn push_one(&mut self, row: TraceRow, q: &mut EventQueue) {
+        self.queued.push_back(Current { row: row.row, rejected: row.rejected, settings_patch: row.settings_patch });
         q.push_event(row.at, row.event, TAG_REPLAY);
+    }
+
+    fn push_group(&mut self, mut group: Vec<TraceRow>, q: &mut EventQueue) {
+        // The queue hands rows of one instant over by phase, then in push order (file order):
+        // `queued` lists them in that order.
+        let mut phases = 0u8;
+        for r in &group {
+            phases |= 1 << r.event.phase();
+        }
+        let single_phase = phases.count_ones() == 1;
+        let start = self.queued.len();
+        let mut pass = Vec::new();
+        for row in group.drain(..) {
+            let phase = row.event.phase();
+            let meta = Current { row: row.row, rejected: row.rejected, settings_patch: row.settings_patch };
+            if single_phase {
+                self.queued.push_back(meta);
+            } else {
+                pass.push((phase, meta));
+            }
+            q.push_event(row.at, row.event, TAG_REPLAY);
+        }
+        if !single_phase {
+            // Stable by phase.
+            pass.sort_by_key(|(p, _)| *p);
+            self.queued.extend(pass.into_iter().map(|(_, m)| m));
+        }
+        debug_assert!(self.queued.len() >= start);
+        self.group = group;
     }
 
     /// Checks that the rooms a row names exist; returns whether to feed it.
     fn check_rooms(&mut self, event: &Event, engine: &Engine) -> bool {
-        let Some(cur) = &self.current else { return true };
+        let Some(cur) = self.queued.front() else { return true };
         let row = cur.row;
         let recorded_rejection = cur.rejected.is_some();
         if let Event::RoomCreated { room, .. } = event {
-            if self.announced.contains(*room) && !recorded_rejection {
+            if !self.announced.insert(*room) && !recorded_rejection {
                 self.fail(TraceError::cell(
                     &self.file,
                     row,
@@ -247,7 +364,6 @@ impl Replay {
                 ));
                 return false;
             }
-            self.announced.insert(*room);
             return true;
         }
         let one = event.room();
@@ -260,6 +376,10 @@ impl Replay {
         let may_be_closed =
             matches!(event, Event::ManagerBlock { .. } | Event::CategoryChange { .. } | Event::AgentPick { .. });
         for &r in rooms {
+            // The usual case first: an open room of the engine (it was announced).
+            if engine.room(r).is_some_and(|x| !x.state.is_terminal()) {
+                continue;
+            }
             if !self.announced.contains(r) {
                 if recorded_rejection {
                     continue;
@@ -272,8 +392,7 @@ impl Replay {
                 ));
                 return false;
             }
-            let open = engine.room(r).is_some_and(|x| !x.state.is_terminal());
-            if open || may_be_closed || recorded_rejection {
+            if may_be_closed || recorded_rejection {
                 continue;
             }
             if self.side == Side::Customers || !self.strict {
@@ -299,7 +418,7 @@ impl Replay {
     }
 
     fn check_outcome(&mut self, event: &Event, outcome: &Result<(), Rejection>, effects: &[Effect]) {
-        let Some(cur) = self.current.take() else { return };
+        let Some(cur) = self.queued.pop_front() else { return };
         self.counts.fed += 1;
         if !self.strict {
             return;
@@ -365,12 +484,12 @@ impl Workload for Replay {
         if let Some(g) = self.generator.as_mut() {
             return g.resolve(event, engine);
         }
-        let patch = self.current.as_mut().and_then(|c| c.settings_patch.take());
+        let patch = self.queued.front_mut().and_then(|c| c.settings_patch.take());
         if let Some(p) = patch {
             match crate::sim::workload::merge_settings(engine.settings(), &p) {
                 Ok(s) => return Event::SettingsChanged(Box::new(s)),
                 Err(m) => {
-                    let row = self.current.as_ref().map(|c| c.row).unwrap_or(0);
+                    let row = self.queued.front().map(|c| c.row).unwrap_or(0);
                     self.fail(TraceError::cell(&self.file, row, "patch", m));
                 }
             }
@@ -388,14 +507,16 @@ impl Workload for Replay {
         engine: &Engine,
         q: &mut EventQueue,
     ) {
-        for e in effects {
-            if let Effect::StateChanged { room, from: None, .. } = e {
-                self.created.insert(*room);
+        if matches!(event, Event::RoomCreated { .. }) {
+            for e in effects {
+                if let Effect::StateChanged { room, from: None, .. } = e {
+                    self.created.insert(*room);
+                }
             }
         }
         if tag == TAG_REPLAY {
             self.check_outcome(event, outcome, effects);
-            if self.error.is_none() {
+            if self.queued.is_empty() {
                 self.advance(q);
             }
         } else if matches!(event, Event::Timer(_))
@@ -406,7 +527,7 @@ impl Workload for Replay {
             // positions do not fit: it still runs in time order).
             let due = *left == 0 || q.peek_time().is_none_or(|t| self.held.as_ref().is_some_and(|(r, _)| t > r.at));
             if due && let Some((row, _)) = self.held.take() {
-                self.push(row, q);
+                self.push_one(row, q);
             }
         }
         if let Some(g) = self.generator.as_mut() {
@@ -422,9 +543,11 @@ impl Workload for Replay {
 
     fn dropped(&mut self, _at: Time, _event: &Event, tag: u32, _engine: &Engine, q: &mut EventQueue) {
         // A row not fed (its room closed first): on to the next one.
-        if tag == TAG_REPLAY && self.error.is_none() {
-            self.current = None;
-            self.advance(q);
+        if tag == TAG_REPLAY {
+            self.queued.pop_front();
+            if self.queued.is_empty() {
+                self.advance(q);
+            }
         }
     }
 }

@@ -15,12 +15,12 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use polars::prelude::{
-    CsvReadOptions, DataFrame, DataType, Field, Int64Type, LazyFrame, ParallelStrategy, ParquetReader, PlRefPath,
-    PlSmallStr, PolarsDataType, ScanArgsParquet, Schema, SerReader, StringType,
+    CsvReadOptions, DataFrame, DataType, Field, LazyFrame, ParallelStrategy, ParquetReader, PlRefPath, PlSmallStr,
+    ScanArgsParquet, Schema, SerReader,
 };
 
 use super::Format;
-use super::codec::{Cell, Names, RowView, decode};
+use super::codec::{Cell, ColData, Names, RowView, decode};
 use super::schema::{COLUMNS, REQUIRED, TraceError, TraceRow, col, is_integer_column};
 use crate::engine::Time;
 
@@ -338,30 +338,6 @@ struct Decoder {
     last_at: Option<(Time, u64)>,
 }
 
-type StrArray = <StringType as PolarsDataType>::Array;
-type IntArray = <Int64Type as PolarsDataType>::Array;
-
-/// One column of a batch, ready for row access.
-enum ColData<'a> {
-    Missing,
-    Str(&'a StrArray),
-    Int(&'a IntArray),
-}
-
-impl ColData<'_> {
-    #[inline]
-    fn cell(&self, i: usize) -> Cell<'_> {
-        match self {
-            ColData::Missing => Cell::Null,
-            ColData::Str(a) => a.get(i).map(Cell::Str).unwrap_or(Cell::Null),
-            ColData::Int(a) => match a.validity() {
-                Some(v) if !v.get_bit(i) => Cell::Null,
-                _ => Cell::Int(a.value(i)),
-            },
-        }
-    }
-}
-
 impl Decoder {
     fn decode_batch(&mut self, df: &DataFrame) -> Result<Vec<TraceRow>, TraceError> {
         let n = df.height();
@@ -395,6 +371,22 @@ impl Decoder {
                 }
             }
         }
+        // A column with no value in this batch reads as missing: no array is touched for it.
+        let mut live = 0u16;
+        for i in 0..16 {
+            if kinds[i] == 0 {
+                continue;
+            }
+            let nulls = match &owned[i] {
+                Some(s) => s.null_count(),
+                None => self.layout[i].map(|pos| cols[pos].null_count()).unwrap_or(n),
+            };
+            if nulls < n {
+                live |= 1 << i;
+            } else {
+                kinds[i] = 0;
+            }
+        }
         let mut data: Vec<ColData<'_>> = Vec::with_capacity(16);
         for i in 0..16 {
             let d = match (kinds[i], self.layout[i], &owned[i]) {
@@ -414,14 +406,10 @@ impl Decoder {
             data.push(d);
         }
         let mut rows = Vec::with_capacity(n);
-        for r in 0..n {
+        for index in 0..n {
             let row = self.next_row;
             self.next_row += 1;
-            let mut cells = [Cell::Null; 16];
-            for (c, d) in cells.iter_mut().zip(&data) {
-                *c = d.cell(r);
-            }
-            let view = RowView { cells, row };
+            let view = RowView { cols: &data, index, row, live };
             rows.push(self.decode_row(&view)?);
         }
         Ok(rows)
@@ -448,11 +436,11 @@ impl Decoder {
         }
         self.last_at = Some((at, v.row));
         let (event, extra) = decode(v, &self.names).map_err(cell_err)?;
-        let rejected = match v.cells[col::REJECTED] {
+        let rejected = match v.cell(col::REJECTED) {
             Cell::Str(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
             _ => None,
         };
-        let after_timers = match v.cells[col::AFTER_TIMERS] {
+        let after_timers = match v.cell(col::AFTER_TIMERS) {
             Cell::Null => None,
             Cell::Int(n) => Some(u32::try_from(n).map_err(|_| {
                 self.cell_error(v.row, col::AFTER_TIMERS, format!("`{n}` is not a count: expected a whole number ≥ 0"))
@@ -603,6 +591,116 @@ fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{
+        AccountPatch, Auth, BlockTarget, CategoryId, ChannelId, CustomerId, Date, DayHours, DayOverride, DayStatus,
+        Event, ProfileOutcome, Role, RoomId, Settings, TimeOfDay, TimeWindow,
+    };
+
+    /// Every SIM2 event survives encode → DataFrame (as the recorder writes it) → decode.
+    #[test]
+    fn every_event_survives_the_trace() {
+        let sc = crate::scenario::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/quickstart.yaml")))
+            .expect("quickstart loads");
+        let engine = crate::engine::Engine::new(sc.engine_config()).expect("engine");
+        let names = Names::of(&engine, sc.start());
+        let a = |id: &str| engine.account_id(id).unwrap();
+        let (r, c) = (RoomId(7), CustomerId(1 << 62));
+        let mut settings = Settings::default();
+        settings.capacity.max_per_agent = crate::engine::settings::Capacity(4);
+        settings.capacity.enabled = true;
+        let events = vec![
+            Event::RoomCreated {
+                room: r,
+                customer: c,
+                channel: ChannelId(1),
+                category: Some(CategoryId(2)),
+                profile: ProfileOutcome::NotEntered,
+            },
+            Event::RoomCreated {
+                room: r,
+                customer: c,
+                channel: ChannelId(0),
+                category: None,
+                profile: ProfileOutcome::Entered,
+            },
+            Event::CustomerMessage { room: r },
+            Event::ConnectRequest { room: r, category: Some(CategoryId(1)), profile: ProfileOutcome::NotEntered },
+            Event::HotkeyReclick { room: r, profile: ProfileOutcome::Entered },
+            Event::CustomerClose { room: r },
+            Event::AgentLogin { account: a("a-01") },
+            Event::AgentLogout { account: a("a-01") },
+            Event::BreakStart { account: a("b-02") },
+            Event::BreakEnd { account: a("b-02") },
+            Event::MealStart { account: a("a-03") },
+            Event::MealEnd { account: a("a-03") },
+            Event::AgentMessage { room: r, account: a("a-01") },
+            Event::AgentMessage { room: r, account: super::super::schema::OWNER },
+            Event::AgentClose { room: r, account: a("a-01") },
+            Event::HoldSet { room: r, account: a("a-01") },
+            Event::HoldRelease { room: r, account: a("a-01") },
+            Event::AgentPick { account: a("a-02"), rooms: vec![RoomId(3), RoomId(9)] },
+            Event::Transfer { room: r, to: a("b-01"), actor: a("lead") },
+            Event::AutoReplySet { account: a("a-04"), on: true },
+            Event::AutoReplySet { account: a("a-04"), on: false },
+            Event::ManagerAssign { room: r, to: a("a-05"), actor: a("lead") },
+            Event::ManagerClose { room: r, actor: a("admin") },
+            Event::ManagerBlock { target: BlockTarget::Room(r), actor: a("lead") },
+            Event::ManagerBlock { target: BlockTarget::Customer(c), actor: a("lead") },
+            Event::Unblock { customer: c, actor: a("admin") },
+            Event::CategoryChange { rooms: vec![r, RoomId(8)], category: CategoryId(3), actor: a("lead") },
+            Event::CustomerInfoChange { customer: c, entered: true, actor: a("lead") },
+            Event::DayStatusSet {
+                account: a("b-07"),
+                date: Date(20_500),
+                status: DayStatus {
+                    available: false,
+                    breaks: vec![TimeWindow { start: TimeOfDay::hm(12, 0), end: TimeOfDay::hm(13, 30) }],
+                },
+                actor: a("lead"),
+            },
+            Event::HolidaySet { date: Date(20_501), day: Some(DayOverride::Holiday) },
+            Event::HolidaySet {
+                date: Date(20_502),
+                day: Some(DayOverride::Hours(DayHours::Window {
+                    start: TimeOfDay::hm(10, 0),
+                    end: TimeOfDay::hm(14, 0),
+                    end_next_day: false,
+                })),
+            },
+            Event::HolidaySet { date: Date(20_503), day: None },
+            Event::AccountChange {
+                account: a("a-06"),
+                patch: AccountPatch {
+                    name: Some("Kim".into()),
+                    role: Some(Role::Manager),
+                    consults: Some(false),
+                    auth: Some(Auth::Revoked),
+                    responsible_manager: Some(a("lead")),
+                    max_override: Some(Some(2)),
+                },
+            },
+            Event::AccountChange {
+                account: a("a-06"),
+                patch: AccountPatch { max_override: Some(None), ..AccountPatch::default() },
+            },
+            Event::SettingsChanged(Box::new(settings)),
+        ];
+        let cells: Vec<_> = events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| super::super::codec::encode(sc.start() + i as i64, e, &names))
+            .collect();
+        let mut df = super::super::record::frame(&cells, &names).expect("frame");
+        let layout = layout("t", &COLUMNS.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+        let mut d = Decoder { file: "t".into(), names: names.clone(), layout, next_row: 1, last_at: None };
+        df.rechunk_mut();
+        let rows = d.decode_batch(&df).expect("decodes");
+        for (row, e) in rows.iter().zip(&events) {
+            assert_eq!(&row.event, e, "row {}", row.row);
+        }
+        assert_eq!(rows.len(), events.len());
+        assert_eq!(rows[1].at, sc.start() + 1);
+    }
 
     #[test]
     fn a_misspelt_column_gets_a_hint() {

@@ -89,6 +89,39 @@ pub const EVENT_NAMES: [&str; 28] = [
     "settings_changed",
 ];
 
+/// Indices into [`EVENT_NAMES`] (the decoder dispatches on them).
+#[allow(missing_docs)]
+pub mod ev {
+    pub const ROOM_CREATED: usize = 0;
+    pub const CUSTOMER_MESSAGE: usize = 1;
+    pub const CONNECT_REQUEST: usize = 2;
+    pub const HOTKEY_RECLICK: usize = 3;
+    pub const CUSTOMER_CLOSE: usize = 4;
+    pub const AGENT_LOGIN: usize = 5;
+    pub const AGENT_LOGOUT: usize = 6;
+    pub const BREAK_START: usize = 7;
+    pub const BREAK_END: usize = 8;
+    pub const MEAL_START: usize = 9;
+    pub const MEAL_END: usize = 10;
+    pub const AGENT_MESSAGE: usize = 11;
+    pub const AGENT_CLOSE: usize = 12;
+    pub const HOLD_SET: usize = 13;
+    pub const HOLD_RELEASE: usize = 14;
+    pub const AGENT_PICK: usize = 15;
+    pub const TRANSFER: usize = 16;
+    pub const AUTO_REPLY_SET: usize = 17;
+    pub const MANAGER_ASSIGN: usize = 18;
+    pub const MANAGER_CLOSE: usize = 19;
+    pub const MANAGER_BLOCK: usize = 20;
+    pub const UNBLOCK: usize = 21;
+    pub const CATEGORY_CHANGE: usize = 22;
+    pub const CUSTOMER_INFO_CHANGE: usize = 23;
+    pub const DAY_STATUS_SET: usize = 24;
+    pub const HOLIDAY_SET: usize = 25;
+    pub const ACCOUNT_CHANGE: usize = 26;
+    pub const SETTINGS_CHANGED: usize = 27;
+}
+
 /// Customer-side events: what a `customers` replay takes from the trace.
 pub fn is_customer_side(event: &Event) -> bool {
     matches!(

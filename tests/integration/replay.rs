@@ -322,3 +322,32 @@ fn replay_options_without_a_trace_are_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("need a trace"));
 }
+
+/// SIM4 at one instant: a settings change written after a room in the file still comes first
+/// (phase 1 before phase 3), so both rooms of that second meet after-hours intake N.
+#[test]
+fn sim4_rows_of_one_instant_follow_the_phases_then_file_order() {
+    let dir = tmpdir("sim4");
+    let trace = dir.join("t.csv");
+    std::fs::write(
+        &trace,
+        "at,event,room,channel,patch\n\
+         7200,room_created,1,web,\n\
+         7200,settings_changed,,,\"{intake: {after_hours: N}}\"\n\
+         7200,room_created,2,kakao,\n",
+    )
+    .unwrap();
+    let o = bin()
+        .args(["run", "--quiet", "--out"])
+        .arg(dir.join("out"))
+        .arg("--replay")
+        .arg(&trace)
+        .arg(bad_dir().join("scenario.yaml"))
+        .output()
+        .unwrap();
+    ok(&o);
+    let summary = std::fs::read_to_string(dir.join("out/summary.md")).unwrap();
+    assert!(summary.contains("| rejections | after hours (A2.1) | 2 |"), "{summary}");
+    assert!(summary.contains("| waiting entries | W1 | 0 |"), "{summary}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
