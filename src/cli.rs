@@ -297,7 +297,7 @@ fn cmd_run(
     let started = Instant::now();
     let mut baseline: Option<String> = None;
     // The wall time of the simulation (with the tables it streams), and of what follows it.
-    let (summary, stats_rooms, counters, wall, report, trace) = if flags.no_report {
+    let (summary, stats_rooms, counters, replayed, wall, report, trace) = if flags.no_report {
         // Without the report the rooms go to the KPI sink, so the analytic baseline can be
         // printed beside the simulated values (Erlang C / A, when the scenario qualifies).
         let sink = crate::analysis::kpi::KpiSink::new(sc.file.service_level.secs());
@@ -322,13 +322,19 @@ fn cmd_run(
                 crate::analysis::baseline::comparison_table(&crate::analysis::kpi::values(&output.stats), &analytic)
             ));
         }
-        (output.summary, output.stats.rooms, output.counters, wall, None, trace)
+        (output.summary, output.stats.rooms, output.counters, output.replay, wall, None, trace)
     } else {
         let opts = ReportOptions { progress: !flags.quiet };
         match report::run_with_report_and(&sc, settings, &dir, opts, recorder) {
-            Ok((output, report, trace)) => {
-                (output.summary, output.stats.rooms, output.counters, report.run_secs, Some(report), trace)
-            }
+            Ok((output, report, trace)) => (
+                output.summary,
+                output.stats.rooms,
+                output.counters,
+                output.replay,
+                report.run_secs,
+                Some(report),
+                trace,
+            ),
             Err(ReportError::Run(e)) => {
                 eprintln!("error: {e}");
                 return Ok(1);
@@ -356,6 +362,13 @@ fn cmd_run(
             stats_rooms as f64 / wall.max(1e-9),
             events / wall.max(1e-9)
         );
+        if let Some(r) = &replayed {
+            println!(
+                "replay: {} trace rows fed, {} skipped (agent-side rows of a customers replay, rows of rooms \
+                 already closed, rows outside the run)",
+                r.fed, r.skipped
+            );
+        }
         if !counters.rejected.is_empty() {
             let list: Vec<String> = counters.rejected.iter().map(|(r, n)| format!("{r}: {n}")).collect();
             println!("inputs rejected by the engine (D6): {}", list.join(", "));

@@ -52,6 +52,9 @@ pub struct RunOutput<S: RoomSink = ()> {
     pub seed: u64,
     /// The engine at the end (for expectations).
     pub engine: Engine,
+    /// What a replay fed and skipped (None when the generator drove the run). Terminal only:
+    /// the report files of a replay stay byte-identical to the recorded run's.
+    pub replay: Option<crate::replay::ReplayCounts>,
 }
 
 /// Options of a run.
@@ -103,6 +106,7 @@ pub fn run_observed<S: RoomSink, O: Observer>(
     let stats = Stats::with_sink(start + sc.file.warm_up.secs(), sc.file.service_level.secs(), sink);
     let mut observers = (stats, extra);
     let options = RunOptions { start, end: sc.end(), check_invariants: opts.check_invariants, seed, strict: false };
+    let mut replay_counts = None;
     let counters = match &replay {
         None => sim::run(&mut engine, &mut workload, &mut observers, &options),
         Some(r) => {
@@ -110,14 +114,14 @@ pub fn run_observed<S: RoomSink, O: Observer>(
                 .map_err(|e| crate::replay::run_error(e, &path))?;
             let counters = sim::run(&mut engine, &mut replay, &mut observers, &options);
             // A bad trace explains whatever else went wrong.
-            replay.finish().map_err(RunError::Replay)?;
+            replay_counts = Some(replay.finish().map_err(RunError::Replay)?);
             counters
         }
     }
     .map_err(|err| RunError::Sim { path, err })?;
     let (stats, extra) = observers;
     let summary = Summary::build(&sc.file.name, seed, &stats);
-    Ok((RunOutput { stats, counters, summary, seed, engine }, extra))
+    Ok((RunOutput { stats, counters, summary, seed, engine, replay: replay_counts }, extra))
 }
 
 /// Runs a scenario.

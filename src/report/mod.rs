@@ -403,7 +403,9 @@ pub mod data {
             .filter(col("dimension").eq(lit("all")).and(col("metric").eq(lit("assignment"))))
             .select([col(column).cast(DataType::Float64)])
             .collect()?;
-        Ok(m.column(column)?.f64()?.get(0))
+        // A run with no assignment has no "all" row; polars' `get` panics past the end.
+        let values = m.column(column)?.f64()?;
+        Ok(if values.is_empty() { None } else { values.get(0) })
     }
 
     /// The assignment CDF with p50, p90 and p99 from the latency table.

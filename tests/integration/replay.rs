@@ -351,3 +351,14 @@ fn sim4_rows_of_one_instant_follow_the_phases_then_file_order() {
     assert!(summary.contains("| waiting entries | W1 | 0 |"), "{summary}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The terminal says how many trace rows a replay fed and skipped: of the ten rows of the
+/// hand-written customers trace, one names a room the drawn agent side had already closed.
+#[test]
+fn a_replay_prints_the_rows_fed_and_skipped() {
+    let o =
+        bin().args(["run", "--no-report"]).arg(repo("scenarios/replay/mixed-customers.yaml")).output().expect("runs");
+    ok(&o);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("replay: 9 trace rows fed, 1 skipped"), "{stdout}");
+}

@@ -287,3 +287,35 @@ fn report_rooms_false_keeps_the_latency_table_but_not_the_rooms_files() {
     assert!(!report.files.iter().any(|f| f.starts_with("rooms.")), "{:?}", report.files);
     assert!(read_parquet(&dest, "latency").height() > 0);
 }
+
+/// A run in which no room is ever assigned (every account logged out, W6) still writes the whole
+/// report: the latency table has no "all" row and the CDF chart draws no percentile marks.
+#[test]
+fn w6_a_run_without_any_assignment_still_writes_the_full_report() {
+    let source = r#"
+name: nobody-assigned
+seed: 1
+start: 2026-11-23T08:00:00
+horizon: 2h
+settings:
+  distribution: {scope: logged_in_able}
+accounts:
+  - {id: admin, role: admin, consults: false}
+  - {id: agent-1, role: agent}
+scripted:
+  - {at: 2026-11-23T09:00:00, event: room_created, room: r1}
+"#;
+    let sc = scenario::parse(source, "nobody-assigned.yaml").expect("the scenario parses");
+    let dest = tmpdir("nobody-assigned").join("report");
+    let (output, _) = report::run_with_report(
+        &sc,
+        RunSettings { seed: None, check_invariants: true },
+        &dest,
+        ReportOptions::default(),
+    )
+    .expect("a run without assignments still gets its report");
+    assert_eq!(summary_u64(&output.summary, "rooms", "created"), 1);
+    for file in expected_files() {
+        assert!(dest.join(&file).is_file(), "{file} is written");
+    }
+}
