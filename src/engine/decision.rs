@@ -110,7 +110,13 @@ impl Engine {
         if let Some(r) = self.rooms.get_mut(&id) {
             r.request_at = Some(now);
         }
-        let mark = self.out.len();
+        // S3.02, S3.07: the room is reported once, from nothing to the state A2 gives it
+        // (Received, Waiting or Rejected), ahead of the decision's other effects. The
+        // provisional Waiting state it has while A2 runs is never reported: a rejected room
+        // "never went to Waiting" (S1), and an assigned one did not either. So the report is
+        // written first and `set_state` fills in its final state (no shifting of effects).
+        self.creating = Some((id, self.out.len()));
+        self.out.push(Effect::StateChanged { room: id, from: None, to: RoomState::Waiting });
         let decision = self.decide(id, profile, false);
         match decision {
             Decision::Assign(a) => self.assign(id, a, AssignPath::Immediate, None),
@@ -123,24 +129,8 @@ impl Engine {
                 self.closed.push_back((now, id)); // dropped after the retention time, like closed rooms
             }
         }
-        self.report_creation(mark, id);
+        self.creating = None;
         Ok(())
-    }
-
-    /// S3.02, S3.07: a room created without chatbot is reported once, from nothing to the state A2
-    /// gave it (Received, Waiting or Rejected), ahead of the decision's other effects. The
-    /// provisional Waiting state it had while A2 ran is never reported: a rejected room "never
-    /// went to Waiting" (S1), and an assigned one did not either.
-    fn report_creation(&mut self, mark: usize, id: RoomId) {
-        let first = self.out[mark..].iter().position(|e| matches!(e, Effect::StateChanged { room, .. } if *room == id));
-        let to = match first {
-            Some(i) => match self.out.remove(mark + i) {
-                Effect::StateChanged { to, .. } => to,
-                _ => unreachable!("position matched a state change"),
-            },
-            None => RoomState::Waiting, // the decision left it in Waiting (S3.05)
-        };
-        self.out.insert(mark, Effect::StateChanged { room: id, from: None, to });
     }
 
     /// S3.04–S3.06: the chatbot's "Connect to agent" hotkey.

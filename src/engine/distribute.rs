@@ -16,6 +16,7 @@ use std::collections::BTreeSet;
 use std::ops::Bound;
 
 use super::account::{AccountId, reason};
+use super::least_load::LeastLoad;
 use super::room::{WaitCode, WaitReasons};
 use super::settings::Method;
 
@@ -69,7 +70,7 @@ pub struct Pool {
     /// Members per blocking reason (bit i of the masked set), so that A3 needs no scan.
     per_bit: [u32; 7],
     /// Eligible members, least-load order.
-    by_load: BTreeSet<LoadKey>,
+    by_load: LeastLoad,
     /// Eligible members, cyclic order.
     by_order: BTreeSet<u32>,
 }
@@ -82,7 +83,7 @@ impl Pool {
             size: 0,
             hist: [0; 128],
             per_bit: [0; 7],
-            by_load: BTreeSet::new(),
+            by_load: LeastLoad::default(),
             by_order: BTreeSet::new(),
         }
     }
@@ -328,26 +329,19 @@ impl Pools {
                 pool.size += 1;
             }
         }
-        if was_eligible && (!is_eligible || old.key != Some(key)) {
-            match ordering {
-                Ordering::LeastLoad => {
-                    if let Some(k) = old.key {
-                        pool.by_load.remove(&k);
-                    }
-                }
-                Ordering::Cyclic => {
-                    if !is_eligible {
-                        pool.by_order.remove(&a.0);
-                    }
+        let key_changed = old.key != Some(key);
+        match ordering {
+            Ordering::LeastLoad => {
+                if is_eligible && (!was_eligible || key_changed) {
+                    pool.by_load.set(key); // one sift, whether it was held or not
+                } else if was_eligible && !is_eligible {
+                    pool.by_load.remove(a.0);
                 }
             }
-        }
-        if is_eligible && (!was_eligible || old.key != Some(key)) {
-            match ordering {
-                Ordering::LeastLoad => {
-                    pool.by_load.insert(key);
-                }
-                Ordering::Cyclic => {
+            Ordering::Cyclic => {
+                if was_eligible && !is_eligible {
+                    pool.by_order.remove(&a.0);
+                } else if is_eligible && !was_eligible {
                     pool.by_order.insert(a.0);
                 }
             }
@@ -361,7 +355,7 @@ impl Pools {
     pub fn choose(&self, pool: PoolId) -> Option<AccountId> {
         let p = self.pools.get(pool as usize)?;
         match self.ordering {
-            Ordering::LeastLoad => p.by_load.first().map(|k| AccountId(k.id)),
+            Ordering::LeastLoad => p.by_load.first().map(AccountId),
             Ordering::Cyclic => {
                 // A5, OPEN-86: first eligible account after the pointer, cyclically.
                 let next = match self.rr_pointer {

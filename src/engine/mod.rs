@@ -25,6 +25,7 @@ pub mod distribute;
 pub mod effect;
 pub mod event;
 pub mod invariants;
+pub mod least_load;
 pub mod room;
 pub mod rooms;
 pub mod settings;
@@ -270,6 +271,9 @@ pub struct Engine {
     pending_batch: Option<BatchTrigger>,
     batch_armed_at: Option<Time>,
     totals: Totals,
+    /// A room being created and the index of its creation report in `out`, which the first
+    /// state change during its connection decision completes (S3.02, S3.07).
+    creating: Option<(RoomId, usize)>,
 }
 
 /// Shorthand for a rejection.
@@ -389,6 +393,7 @@ impl Engine {
             pending_batch: None,
             batch_armed_at: None,
             totals: Totals::default(),
+            creating: None,
         };
         engine.install_settings(settings).map_err(|r| cfg_err(r.rule, r.reason.to_string()))?;
         Ok(engine)
@@ -416,6 +421,7 @@ impl Engine {
     /// those of the previous call.
     pub fn handle(&mut self, at: Time, event: &Event) -> Result<(), Rejection> {
         self.out.clear();
+        self.creating = None;
         if !self.started {
             self.start(at);
         }
@@ -728,6 +734,14 @@ impl Engine {
         room.state = to;
         self.totals.per_state[from.index()] -= 1;
         self.totals.per_state[to.index()] += 1;
+        if let Some((creating, at)) = self.creating
+            && creating == id
+        {
+            // The creation report says where the decision put the room (S3.02, S3.07).
+            self.creating = None;
+            self.out[at] = Effect::StateChanged { room: id, from: None, to };
+            return;
+        }
         self.out.push(Effect::StateChanged { room: id, from: Some(from), to });
     }
 
