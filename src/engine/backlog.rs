@@ -7,7 +7,6 @@
 //! blocking the rooms behind them (B6), and stops as soon as no pool has an eligible account.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::ops::Bound::{Excluded, Unbounded};
 
 use super::Engine;
@@ -18,7 +17,7 @@ use super::event::Timer;
 use super::room::{AssignPath, RoomId};
 use super::settings::{BacklogMode, Method};
 use super::time::{DAY, Date, MINUTE, Time};
-use super::waiting::{Bucket, Key};
+use super::waiting::Bucket;
 
 impl Engine {
     /// B3/B4: whether a batch may run at `now`.
@@ -61,7 +60,10 @@ impl Engine {
         self.batch_seq += 1;
         let batch = self.batch_seq;
         let now = self.now;
-        let mut heads: BinaryHeap<Reverse<(Key, PoolId)>> = BinaryHeap::new();
+        // The heads buffer is kept between batches: a batch runs at most once per instant, but
+        // that is on most closes of a busy run.
+        let mut heads = std::mem::take(&mut self.batch_heads);
+        heads.clear();
         for (p, q) in self.waiting.queues.iter().enumerate() {
             let p = p as PoolId;
             if self.pools.has_eligible(p)
@@ -82,12 +84,20 @@ impl Engine {
             } else if let Some(a) = self.pools.choose(pool) {
                 self.assign(id, a, AssignPath::Batch, Some((trigger, batch)));
             }
-            if self.pools.has_eligible(pool)
-                && let Some(&next) = self.waiting.queues[pool as usize].range((Excluded(key), Unbounded)).next()
-            {
+            if !self.pools.has_eligible(pool) {
+                continue;
+            }
+            // The head usually left the queue (assigned or set aside): the next is the first.
+            let queue = &self.waiting.queues[pool as usize];
+            let next = match queue.first() {
+                Some(&first) if first > key => Some(first),
+                _ => queue.range((Excluded(key), Unbounded)).next().copied(),
+            };
+            if let Some(next) = next {
                 heads.push(Reverse((next, pool)));
             }
         }
+        self.batch_heads = heads;
     }
 
     /// A calendar or batch timer came back (SIM3).

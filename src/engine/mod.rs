@@ -274,6 +274,8 @@ pub struct Engine {
     /// A room being created and the index of its creation report in `out`, which the first
     /// state change during its connection decision completes (S3.02, S3.07).
     creating: Option<(RoomId, usize)>,
+    /// The batch's k-way merge heads, kept to reuse their memory (B6).
+    batch_heads: std::collections::BinaryHeap<std::cmp::Reverse<(waiting::Key, distribute::PoolId)>>,
 }
 
 /// Shorthand for a rejection.
@@ -394,6 +396,7 @@ impl Engine {
             batch_armed_at: None,
             totals: Totals::default(),
             creating: None,
+            batch_heads: Default::default(),
         };
         engine.install_settings(settings).map_err(|r| cfg_err(r.rule, r.reason.to_string()))?;
         Ok(engine)

@@ -8,6 +8,7 @@
 
 pub mod arrivals;
 pub mod dist;
+mod pending;
 pub mod queue;
 pub mod rng;
 pub mod workload;

@@ -1,4 +1,5 @@
-//! The future-event list: a binary heap with one total order (ARCHITECTURE habit 4).
+//! The future-event list: one total order over pending events (ARCHITECTURE habit 4), kept by
+//! a timing wheel for the next hour and a heap beyond it (`pending.rs`).
 //!
 //! Key: (time, SIM4 phase, sub-order, sequence number).
 //! 1. Earlier virtual time first.
@@ -9,6 +10,7 @@
 //! 4. Then the sequence number: exogenous events keep the order they were scheduled in
 //!    (workload sequence order, SIM4 phase 3).
 
+use super::pending::{Entry, Pending};
 use crate::engine::{Event, Time, Timer};
 
 /// What the queue holds.
@@ -18,135 +20,6 @@ pub enum Item {
     Event(Event, u32),
     /// A workload wake-up with its token.
     Wake(u64),
-}
-
-/// A heap entry: the order key split in two words (time; phase and order) and the slot of its
-/// item. 24 bytes (a `u128` key would align the entry to 32), so that a sift moves little
-/// memory; the items wait in a slab. The derived order compares `hi`, then `lo`: the key order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Entry {
-    hi: u64,
-    lo: u64,
-    slot: u32,
-}
-
-impl Entry {
-    #[inline]
-    fn new(key: u128, slot: u32) -> Entry {
-        Entry { hi: (key >> 64) as u64, lo: key as u64, slot }
-    }
-
-    /// Whether `self` comes before `other` (keys are unique: the order part holds a sequence
-    /// number or a timer's sub-order, so the slot never decides).
-    #[inline]
-    fn before(&self, other: &Entry) -> bool {
-        // As one 128-bit compare: cheaper than the tuple's two.
-        (((self.hi as u128) << 64) | self.lo as u128) < (((other.hi as u128) << 64) | other.lo as u128)
-    }
-}
-
-/// A 4-ary min-heap on the keys: half the depth of a binary heap, and the four children of a
-/// node sit next to each other in memory.
-///
-/// Popping leaves a hole at the root instead of sifting the last entry down at once: handling
-/// an event usually schedules another (the next arrival, a reply, a close), and that push then
-/// fills the hole with one sift down — one sift for the pair instead of two. A pop or a peek
-/// that finds the hole fills it with the last entry first.
-#[derive(Debug, Default)]
-struct Heap {
-    v: Vec<Entry>,
-    /// `v[0]` was popped and is waiting to be filled.
-    hole: bool,
-}
-
-impl Heap {
-    #[inline]
-    fn push(&mut self, e: Entry) {
-        if self.hole {
-            self.hole = false;
-            self.sift_down(e);
-            return;
-        }
-        let mut i = self.v.len();
-        self.v.push(e);
-        while i > 0 {
-            let p = (i - 1) / 4;
-            let parent = self.v[p];
-            if !e.before(&parent) {
-                break;
-            }
-            self.v[i] = parent;
-            i = p;
-        }
-        self.v[i] = e;
-    }
-
-    #[inline]
-    fn pop(&mut self) -> Option<Entry> {
-        self.fill_hole();
-        let &top = self.v.first()?;
-        if self.v.len() == 1 {
-            self.v.clear();
-        } else {
-            self.hole = true;
-        }
-        Some(top)
-    }
-
-    /// Fills a hole at the root with the last entry.
-    #[inline]
-    fn fill_hole(&mut self) {
-        if !self.hole {
-            return;
-        }
-        self.hole = false;
-        // A hole is only left when at least two entries were held, so one remains after this.
-        if let Some(last) = self.v.pop() {
-            self.sift_down(last);
-        }
-    }
-
-    /// Places `e` at the root (whose entry is gone) and moves it down to its place.
-    #[inline]
-    fn sift_down(&mut self, e: Entry) {
-        let n = self.v.len();
-        let mut i = 0;
-        loop {
-            let c = 4 * i + 1;
-            if c >= n {
-                break;
-            }
-            // One bounds check for the children, then compares only.
-            let kids = &self.v[c..(c + 4).min(n)];
-            let mut m = 0;
-            for j in 1..kids.len() {
-                if kids[j].before(&kids[m]) {
-                    m = j;
-                }
-            }
-            let child = kids[m];
-            if !child.before(&e) {
-                break;
-            }
-            self.v[i] = child;
-            i = c + m;
-        }
-        if n == 0 {
-            self.v.push(e);
-        } else {
-            self.v[i] = e;
-        }
-    }
-
-    #[inline]
-    fn peek(&mut self) -> Option<&Entry> {
-        self.fill_hole();
-        self.v.first()
-    }
-
-    fn len(&self) -> usize {
-        self.v.len() - self.hole as usize
-    }
 }
 
 /// Calendar timers sort after the workload's wake-ups of their instant (phase 0).
@@ -171,7 +44,7 @@ fn unpack_time(hi: u64) -> Time {
 /// The future-event list.
 #[derive(Debug, Default)]
 pub struct EventQueue {
-    heap: Heap,
+    pending: Pending,
     items: Vec<Option<Item>>,
     free: Vec<u32>,
     seq: u64,
@@ -180,12 +53,7 @@ pub struct EventQueue {
 impl EventQueue {
     /// An empty queue.
     pub fn new() -> EventQueue {
-        EventQueue {
-            heap: Heap { v: Vec::with_capacity(1024), hole: false },
-            items: Vec::with_capacity(1024),
-            free: Vec::new(),
-            seq: 0,
-        }
+        EventQueue { pending: Pending::default(), items: Vec::with_capacity(1024), free: Vec::new(), seq: 0 }
     }
 
     #[inline]
@@ -200,7 +68,7 @@ impl EventQueue {
                 (self.items.len() - 1) as u32
             }
         };
-        self.heap.push(Entry::new(key, slot));
+        self.pending.push(Entry::new(key, slot));
     }
 
     /// Schedules an engine event (exogenous or timer) at `at`.
@@ -234,7 +102,7 @@ impl EventQueue {
     /// Removes the next item.
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, Item)> {
-        let e = self.heap.pop()?;
+        let e = self.pending.pop()?;
         let item = self.items[e.slot as usize].take()?;
         self.free.push(e.slot);
         Some((unpack_time(e.hi), item))
@@ -243,17 +111,17 @@ impl EventQueue {
     /// Time of the next item.
     #[inline]
     pub fn peek_time(&mut self) -> Option<Time> {
-        self.heap.peek().map(|e| unpack_time(e.hi))
+        self.pending.peek().map(|e| unpack_time(e.hi))
     }
 
     /// Items waiting.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.pending.len()
     }
 
     /// Whether empty.
     pub fn is_empty(&self) -> bool {
-        self.heap.len() == 0
+        self.pending.is_empty()
     }
 }
 

@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
-/// Values below this are counted in a dense array (O(1) per value, the common case of
-/// latencies under about an hour); others in an ordered map.
-const DENSE: i64 = 4096;
+/// Values below this are counted in a dense array (O(1) per value: latencies under about 18
+/// hours, which covers small overloaded pools whose waits run past an hour); others in an
+/// ordered map. The array grows only as far as the largest value seen (at most 512 KiB).
+const DENSE: i64 = 1 << 16;
 
 /// Exact histogram of integer values.
 #[derive(Debug, Clone, Default, PartialEq)]
