@@ -2,6 +2,12 @@
 //! room ids to slots. Rooms never move while they live, the index entries are 16 bytes, and
 //! removing a room frees its slot for the next one — so the table stays as small as the number
 //! of rooms held (open rooms plus the recently closed), whatever the horizon.
+//!
+//! Handling one event looks its room up many times (state change, each message, assignment,
+//! timers), so the table remembers the last id it resolved: those repeated lookups skip the
+//! hash probe.
+
+use std::cell::Cell;
 
 use super::IdMap;
 use super::room::{Room, RoomId};
@@ -12,20 +18,35 @@ pub struct Rooms {
     index: IdMap<RoomId, u32>,
     slots: Vec<Option<Room>>,
     free: Vec<u32>,
+    /// The last id resolved and its slot (cleared when that room leaves).
+    last: Cell<Option<(RoomId, u32)>>,
 }
 
 impl Rooms {
+    /// The slot of a room, from the remembered last lookup or the index.
+    #[inline]
+    fn slot(&self, id: &RoomId) -> Option<u32> {
+        if let Some((last, slot)) = self.last.get()
+            && last == *id
+        {
+            return Some(slot);
+        }
+        let &slot = self.index.get(id)?;
+        self.last.set(Some((*id, slot)));
+        Some(slot)
+    }
+
     /// A room by id.
     #[inline]
     pub fn get(&self, id: &RoomId) -> Option<&Room> {
-        let &slot = self.index.get(id)?;
+        let slot = self.slot(id)?;
         self.slots.get(slot as usize)?.as_ref()
     }
 
     /// A room by id, mutable.
     #[inline]
     pub fn get_mut(&mut self, id: &RoomId) -> Option<&mut Room> {
-        let &slot = self.index.get(id)?;
+        let slot = self.slot(id)?;
         self.slots.get_mut(slot as usize)?.as_mut()
     }
 
@@ -53,12 +74,16 @@ impl Rooms {
             self.slots[old as usize] = None;
             self.free.push(old);
         }
+        self.last.set(Some((id, slot)));
     }
 
     /// Removes a room.
     #[inline]
     pub fn remove(&mut self, id: &RoomId) -> Option<Room> {
         let slot = self.index.remove(id)?;
+        if self.last.get().is_some_and(|(last, _)| last == *id) {
+            self.last.set(None);
+        }
         let room = self.slots.get_mut(slot as usize)?.take();
         self.free.push(slot);
         room
