@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 
 use super::ci::Estimate;
-use super::kpi::{KPIS, Unit, fmt_half, fmt_value, k, kpi_index};
+use super::kpi::{KPIS, N_KPIS, Unit, fmt_half, fmt_value, k, kpi_index};
 use super::replications::{self, Replication, ReplicationSettings};
 use crate::engine::Duration;
 use crate::engine::account::Role;
@@ -231,48 +231,63 @@ pub fn search(
     Ok(Search { answer, levels })
 }
 
-/// The analytic (Erlang C / A) value of a target's KPI at each evaluated level, when the
-/// scenario is an M/M/c(+M) queue.
-pub fn analytic(sc: &Scenario, team: usize, targets: &[Target], search: &Search) -> BTreeMap<u32, Option<f64>> {
-    let Some(first) = targets.first() else { return BTreeMap::new() };
+/// The analytic (Erlang C / A) values of every KPI at each evaluated level, when the scenario is
+/// an M/M/c(+M) queue at that level (an empty map when it is not at any).
+pub fn analytic(
+    sc: &Scenario,
+    team: usize,
+    targets: &[Target],
+    search: &Search,
+) -> BTreeMap<u32, [Option<f64>; N_KPIS]> {
     search
         .levels
         .keys()
-        .map(|&n| {
+        .filter_map(|&n| {
             let s = with_agents(sc, team, n, targets);
-            (n, super::baseline::of_scenario(&s).ok().and_then(|(_, _, v)| v[first.kpi]))
+            super::baseline::of_scenario(&s).ok().map(|(_, _, v)| (n, v))
         })
         .collect()
 }
 
-/// The curve as a table: agents, each target's KPI (mean ± 95 %), the analytic value of the
-/// first target's KPI when there is one, whether all targets are met.
-pub fn table(search: &Search, targets: &[Target], analytic: &BTreeMap<u32, Option<f64>>) -> comfy_table::Table {
-    let mut t = comfy_table::Table::new();
-    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+/// The KPIs of the staffing table: the targets', then the ones a planner reads beside them.
+pub fn table_kpis(targets: &[Target]) -> Vec<usize> {
     let mut kpis: Vec<usize> = targets.iter().map(|t| t.kpi).collect();
     for extra in [k::P_WAIT, k::MEAN_WAIT, k::SERVICE_LEVEL, k::ABANDONMENT] {
         if !kpis.contains(&extra) {
             kpis.push(extra);
         }
     }
+    kpis
+}
+
+/// The curve as a table: agents, each KPI of [`table_kpis`] (mean ± 95 %) followed by its Erlang
+/// value where the model gives one at some level, whether all targets are met.
+pub fn table(
+    search: &Search,
+    targets: &[Target],
+    analytic: &BTreeMap<u32, [Option<f64>; N_KPIS]>,
+) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    let kpis = table_kpis(targets);
+    let has_erlang = |i: usize| analytic.values().any(|v| v[i].is_some());
     let mut header = vec!["agents".to_string()];
-    header.extend(kpis.iter().map(|&i| KPIS[i].key.to_string()));
-    let show_analytic = analytic.values().any(Option::is_some);
-    if show_analytic {
-        header.push(format!("{} (Erlang)", KPIS[targets[0].kpi].key));
+    for &i in &kpis {
+        header.push(KPIS[i].key.to_string());
+        if has_erlang(i) {
+            header.push(format!("{} (Erlang)", KPIS[i].key));
+        }
     }
     header.push("meets targets".into());
     t.set_header(header);
     for (n, l) in &search.levels {
         let mut row = vec![n.to_string()];
         for &i in &kpis {
-            let e = &l.estimates[i];
-            row.push(format!("{} {}", fmt_value(KPIS[i].unit, e.mean), fmt_half(KPIS[i].unit, e.half)));
-        }
-        if show_analytic {
-            let unit = KPIS[targets[0].kpi].unit;
-            row.push(analytic.get(n).copied().flatten().map(|v| fmt_value(unit, v)).unwrap_or_else(|| "-".into()));
+            let (e, unit) = (&l.estimates[i], KPIS[i].unit);
+            row.push(format!("{} {}", fmt_value(unit, e.mean), fmt_half(unit, e.half)));
+            if has_erlang(i) {
+                row.push(analytic.get(n).and_then(|v| v[i]).map(|v| fmt_value(unit, v)).unwrap_or_else(|| "-".into()));
+            }
         }
         let mark = if search.answer == Some(*n) {
             "yes  ◀ smallest"

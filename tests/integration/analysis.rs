@@ -66,7 +66,7 @@ fn staffing_search_agrees_with_erlang_c() {
     assert!((21..=22).contains(&answer), "{answer}");
     assert!(s.levels[&answer].meets && !s.levels[&(answer - 1)].meets);
     let analytic = staffing::analytic(&sc, team, &targets, &s);
-    let erlang = analytic[&21].expect("M/M/c qualifies");
+    let erlang = analytic[&21][k::SERVICE_LEVEL].expect("M/M/c qualifies");
     assert!((erlang - 0.8612).abs() < 1e-3, "{erlang}");
 }
 
