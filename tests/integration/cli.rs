@@ -197,13 +197,16 @@ fn sweep_and_merge_write_the_same_tables_and_charts() {
     for k in 1..=3 {
         assert!(sweep(&["--shard", &format!("{k}/3")], "shards").contains("wrote 1 files"));
     }
-    let o = bin()
-        .arg("merge")
-        .args((1..=3).map(|k| out.join("shards").join(format!("shard-{k}-of-3.parquet"))))
-        .arg("--out")
-        .arg(out.join("merged"))
-        .output()
-        .unwrap();
+    let merge = |shards: std::ops::RangeInclusive<u32>, dir: &str| {
+        bin()
+            .arg("merge")
+            .args(shards.map(|k| out.join("shards").join(format!("shard-{k}-of-3.parquet"))))
+            .arg("--out")
+            .arg(out.join(dir))
+            .output()
+            .unwrap()
+    };
+    let o = merge(1..=3, "merged");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let mut names: Vec<_> = std::fs::read_dir(out.join("one")).unwrap().map(|e| e.unwrap().file_name()).collect();
     names.sort();
@@ -214,13 +217,7 @@ fn sweep_and_merge_write_the_same_tables_and_charts() {
         assert!(a == b, "{} differs", n.to_string_lossy());
     }
     // Two of three shards: a clear error (exit 1), no output written.
-    let o = bin()
-        .arg("merge")
-        .args((1..=2).map(|k| out.join("shards").join(format!("shard-{k}-of-3.parquet"))))
-        .arg("--out")
-        .arg(out.join("partial"))
-        .output()
-        .unwrap();
+    let o = merge(1..=2, "partial");
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("is missing"));
     assert!(!out.join("partial").exists());
