@@ -452,14 +452,19 @@ pub fn staff_by_shift(
         max.unwrap_or_else(|| sc.file.teams.iter().map(|t| t.count).max().unwrap_or(10).saturating_mul(3).max(10));
     let rs = ReplicationSettings { replications: n.max(2), seed, check_invariants: false };
     let started = Instant::now();
-    let blocks = match staffing::search_by_shift(&sc, &parsed, max, &rs, 3) {
+    let found = match staffing::search_by_shift(&sc, &parsed, max, &rs, 3) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("error: {}: {e}", sc.path);
             return Ok(1);
         }
     };
-    let table = staffing::block_table(&blocks, &parsed, &sc);
+    let blocks = &found.blocks;
+    let table = staffing::block_table(blocks, &parsed, &sc);
+    let effort = format!(
+        "{} staffings simulated × {} replications = {} simulation runs, starting from each block's Erlang estimate",
+        found.staffings, rs.replications, found.runs
+    );
     let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(&sc.file.name));
     let mut md = String::new();
     let _ = writeln!(md, "# consult-sim staff --by-shift: {}\n", sc.file.name);
@@ -470,9 +475,10 @@ pub fn staff_by_shift(
         parsed.iter().map(|t| format!("`{}`", t.text)).collect::<Vec<_>>().join(", "),
         rs.replications
     );
-    let _ = writeln!(md, "```text\n{table}\n```");
+    let _ = writeln!(md, "```text\n{table}\n```\n\n{effort}.");
     write_atomic(&dir.join("staffing-by-shift.md"), md.as_bytes())?;
     println!("{table}");
+    println!("{effort}");
     println!("{:.1} s; reports written to {}", started.elapsed().as_secs_f64(), dir.display());
     Ok(if blocks.iter().all(|b| b.meets) { 0 } else { 1 })
 }

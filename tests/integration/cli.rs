@@ -168,6 +168,16 @@ fn analysis_commands_run_and_write_their_reports() {
     assert!(std::fs::read_to_string(out.join("staffing.md")).unwrap().contains("service_level (Erlang)"));
     assert!(out.join("staffing.svg").exists() && out.join("staffing.png").exists());
 
+    let o = bin()
+        .args(["staff", "--by-shift", "-n", "2", "--target", "80% within 30s", "--out"])
+        .arg(&out)
+        .arg(repo("scenarios/capacity/staff-shifts.yaml"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("Erlang estimate") && text.contains("× 2 replications = "), "{text}");
+    assert!(text.contains("simulation runs, starting from each block's Erlang estimate"), "{text}");
+
     let bad =
         bin().args(["staff", "--target", "speed<=2m"]).arg(repo("scenarios/capacity/staff-mmc.yaml")).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
