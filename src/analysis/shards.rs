@@ -302,6 +302,11 @@ pub fn read_parquet(path: &Path) -> Result<Vec<Row>, String> {
 
 /// Combines shard rows: sorted by task, each task exactly once and none missing.
 pub fn merge(mut rows: Vec<Row>) -> Result<Vec<Row>, String> {
+    // Every sweep has at least one task, so no rows means the wrong files (or only empty shards
+    // of a sweep with fewer tasks than shards), not an empty sweep.
+    if rows.is_empty() {
+        return Err("the shard files hold no task: is task 0's shard (shard 1) missing?".into());
+    }
     rows.sort_by_key(|r| r.task);
     for (i, r) in rows.iter().enumerate() {
         if r.task != i as u64 {

@@ -86,6 +86,7 @@ fn three_shards_merged_equal_one_unsharded_run_byte_for_byte() {
     let dup: Vec<_> =
         [&files[0], &files[0], &files[1], &files[2]].iter().flat_map(|f| shards::read_parquet(f).unwrap()).collect();
     assert!(shards::merge(dup).unwrap_err().contains("twice"));
+    assert!(shards::merge(Vec::new()).unwrap_err().contains("no task"));
     // A file that is not a shard is a clear error.
     std::fs::write(tmp.join("not-a-shard.parquet"), b"hello").unwrap();
     assert!(shards::read_parquet(&tmp.join("not-a-shard.parquet")).unwrap_err().contains("not-a-shard.parquet"));
