@@ -9,6 +9,7 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::baseline;
+use super::chart::{Chart, Line};
 use super::replications::{self, ReplicationSettings};
 use crate::cli::write_atomic;
 use crate::scenario::{self, Scenario};
@@ -142,46 +143,21 @@ pub fn staff(
     let _ = writeln!(md, "{verdict}.\n");
     let _ = writeln!(md, "{} replications per level; each cell is the mean ± the 95% half-width.\n", rs.replications);
     let _ = writeln!(md, "```text\n{table}\n```\n\n![curve](staffing.svg)");
+    if !analytic.is_empty() {
+        let _ = writeln!(
+            md,
+            "\nThe (Erlang) columns and the dashed lines are the steady-state values of the M/M/c(+M) queue \
+             each level is equivalent to."
+        );
+    }
     write_atomic(&dir.join("staffing.md"), md.as_bytes())?;
-    let lines: Vec<super::chart::Line> = parsed
-        .iter()
-        .map(|t| {
-            let kd = super::kpi::KPIS[t.kpi];
-            let scale = if kd.unit == super::kpi::Unit::Share { 100.0 } else { 1.0 };
-            super::chart::Line {
-                label: kd.label.to_string(),
-                points: search
-                    .levels
-                    .iter()
-                    .map(|(n, l)| {
-                        let e = &l.estimates[t.kpi];
-                        (f64::from(*n), e.mean * scale, e.half * scale)
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    let marks: Vec<(String, f64)> = parsed
-        .iter()
-        .map(|t| {
-            let scale = if super::kpi::KPIS[t.kpi].unit == super::kpi::Unit::Share { 100.0 } else { 1.0 };
-            (format!("target {}", t.text), t.value * scale)
-        })
-        .collect();
-    let y_desc = if parsed.iter().all(|t| super::kpi::KPIS[t.kpi].unit == super::kpi::Unit::Share) {
-        "%"
-    } else {
-        "KPI (seconds or %)"
-    };
-    if let Err(e) = super::chart::lines_svg(
-        &dir.join("staffing.svg"),
-        &format!("{}: agents vs KPI (95% CI)", sc.file.name),
-        &format!("agents in team `{prefix}`"),
-        y_desc,
-        &lines,
-        &marks,
-    ) {
+    let title = format!("{}: agents vs KPI (95% CI; dashed = Erlang)", sc.file.name);
+    let x_desc = format!("agents in team `{prefix}`");
+    if let Err(e) = staffing_chart(&dir, &title, &x_desc, &parsed, &search, &analytic) {
         eprintln!("warning: {e}");
+    }
+    if let Ok((q, b, _)) = baseline::of_scenario(&staffing::with_agents(&sc, team, current, &parsed)) {
+        println!("analytic baseline at the scenario's {current} agents — {}", baseline::describe(&q, &b));
     }
     println!("{table}");
     println!("{verdict}");
@@ -193,6 +169,39 @@ pub fn staff(
         dir.display()
     );
     Ok(if search.answer.is_some() { 0 } else { 1 })
+}
+
+/// The staffing curve: each target's KPI against the team size with 95 % error bars, its Erlang
+/// value dashed where the scenario is an M/M/c(+M) queue, and the target as a horizontal line
+/// (`staffing.svg`, `staffing.png`).
+fn staffing_chart(
+    dir: &Path,
+    title: &str,
+    x_desc: &str,
+    targets: &[super::staffing::Target],
+    search: &super::staffing::Search,
+    analytic: &std::collections::BTreeMap<u32, [Option<f64>; super::kpi::N_KPIS]>,
+) -> std::result::Result<(), String> {
+    use super::kpi::{KPIS, Unit, chart_scale};
+    let mut lines = Vec::new();
+    for t in targets {
+        let kd = KPIS[t.kpi];
+        let scale = chart_scale(kd.unit);
+        let sim = search
+            .levels
+            .iter()
+            .map(|(n, l)| (f64::from(*n), l.estimates[t.kpi].mean * scale, l.estimates[t.kpi].half * scale));
+        lines.push(Line::solid(kd.label, sim.collect()));
+        let erlang: Vec<_> =
+            analytic.iter().filter_map(|(n, v)| v[t.kpi].map(|a| (f64::from(*n), a * scale, f64::NAN))).collect();
+        if !erlang.is_empty() {
+            lines.push(Line::dashed(format!("{} (Erlang)", kd.label), erlang));
+        }
+    }
+    let marks: Vec<(String, f64)> =
+        targets.iter().map(|t| (format!("target {}", t.text), t.value * chart_scale(KPIS[t.kpi].unit))).collect();
+    let y_desc = if targets.iter().all(|t| KPIS[t.kpi].unit == Unit::Share) { "%" } else { "KPI (seconds or %)" };
+    super::chart::write(dir, "staffing", &Chart { caption: title, x_desc, y_desc, lines: &lines, targets: &marks })
 }
 
 /// `compare A.yaml [B.yaml] [--variant NAME…]`.
@@ -240,6 +249,7 @@ pub fn compare(
          are paired replication by replication.\n",
         rs.replications
     );
+    let base_analytic = baseline::of_scenario(&base);
     for other in &others {
         let cmp = match Comparison::run(&base, other, &rs) {
             Ok(c) => c,
@@ -248,42 +258,36 @@ pub fn compare(
                 return Ok(1);
             }
         };
-        let table = cmp.table();
+        let other_analytic = baseline::of_scenario(other);
+        let analytic = [&base_analytic, &other_analytic];
+        let table = cmp.table(analytic.map(|b| b.as_ref().ok().map(|(_, _, v)| v)));
         println!("{} vs {}", cmp.a_name, cmp.b_name);
-        println!("{table}");
-        let _ = writeln!(md, "## {} vs {}\n\n```text\n{table}\n```\n", cmp.a_name, cmp.b_name);
-        let cdf = |reps: &[super::replications::Replication]| -> Vec<(f64, f64, f64)> {
-            let mut h = crate::stats::Histogram::default();
-            for r in reps {
-                for t in &r.sink.hours {
-                    h.merge(&t.latency);
-                }
+        let _ = writeln!(md, "## {} vs {}\n", cmp.a_name, cmp.b_name);
+        for (name, b) in [&cmp.a_name, &cmp.b_name].into_iter().zip(analytic) {
+            if let Ok((q, b, _)) = b {
+                println!("analytic baseline of {name} — {}", baseline::describe(q, b));
+                let _ = writeln!(md, "Analytic baseline of {name}: {}.\n", baseline::describe(q, b));
             }
-            let total = h.count().max(1) as f64;
-            let mut acc = 0u64;
-            h.iter()
-                .map(|(v, c)| {
-                    acc += c;
-                    (v as f64, 100.0 * acc as f64 / total, f64::NAN)
-                })
-                .collect()
+        }
+        println!("{table}");
+        let _ = writeln!(md, "```text\n{table}\n```\n");
+        let stem = other.file.name.replace('/', "-");
+        let cdf = |reps: &[super::replications::Replication]| {
+            let counts: Vec<Vec<(i64, u64)>> = reps.iter().map(super::curves::latency_counts).collect();
+            super::curves::cdf_points(counts.iter().map(Vec::as_slice))
         };
-        let file = format!("cdf-{}.svg", other.file.name.replace('/', "-"));
-        let lines = vec![
-            super::chart::Line { label: cmp.a_name.clone(), points: cdf(&cmp.a) },
-            super::chart::Line { label: cmp.b_name.clone(), points: cdf(&cmp.b) },
-        ];
-        if let Err(e) = super::chart::lines_svg(
-            &dir.join(&file),
-            "wait of the served (assignment latency): CDF",
-            "seconds",
-            "% assigned within",
-            &lines,
-            &[],
-        ) {
+        let lines = [Line::solid(&cmp.a_name, cdf(&cmp.a)), Line::solid(&cmp.b_name, cdf(&cmp.b))];
+        let spec = Chart {
+            caption: "wait of the served (assignment latency): CDF",
+            x_desc: "seconds",
+            y_desc: "% assigned within",
+            lines: &lines,
+            targets: &[],
+        };
+        if let Err(e) = super::chart::write(&dir, &format!("cdf-{stem}"), &spec) {
             eprintln!("warning: {e}");
         }
-        let _ = writeln!(md, "![latency CDF]({file})\n");
+        let _ = writeln!(md, "![latency CDF](cdf-{stem}.svg)\n");
         // Queue length over time, replication 0 of each (the same customers).
         let series = |sc: &Scenario| -> Vec<(f64, f64, f64)> {
             let start = sc.start();
@@ -292,22 +296,18 @@ pub fn compare(
                 .map(|v| v.into_iter().map(|(t, q)| ((t - start) as f64 / 3600.0, f64::from(q), f64::NAN)).collect())
                 .unwrap_or_default()
         };
-        let qfile = format!("queue-{}.svg", other.file.name.replace('/', "-"));
-        let qlines = vec![
-            super::chart::Line { label: cmp.a_name.clone(), points: series(&base) },
-            super::chart::Line { label: cmp.b_name.clone(), points: series(other) },
-        ];
-        if let Err(e) = super::chart::lines_svg(
-            &dir.join(&qfile),
-            "Waiting rooms over time (replication 0, same customers)",
-            "hours from the start",
-            "Waiting rooms",
-            &qlines,
-            &[],
-        ) {
+        let lines = [Line::solid(&cmp.a_name, series(&base)), Line::solid(&cmp.b_name, series(other))];
+        let spec = Chart {
+            caption: "Waiting rooms over time (replication 0, same customers)",
+            x_desc: "hours from the start",
+            y_desc: "Waiting rooms",
+            lines: &lines,
+            targets: &[],
+        };
+        if let Err(e) = super::chart::write(&dir, &format!("queue-{stem}"), &spec) {
             eprintln!("warning: {e}");
         }
-        let _ = writeln!(md, "![queue length]({qfile})\n");
+        let _ = writeln!(md, "![queue length](queue-{stem}.svg)\n");
     }
     write_atomic(&dir.join("compare.md"), md.as_bytes())?;
     println!("reports written to {}", dir.display());
@@ -365,24 +365,29 @@ pub fn sweep(
             return Ok(1);
         }
     };
-    let result = match &file {
-        Some(f) => shards::write_parquet(&dir.join(f), &rows),
-        None => shards::write_sweep(&dir, &rows),
+    let written = match &file {
+        Some(f) => shards::write_parquet(&dir.join(f), &rows).map(|()| vec![f.clone()]),
+        None => super::sweep::write_sweep(&dir, &rows),
     };
-    if let Err(e) = result {
-        eprintln!("error: {e}");
-        return Ok(1);
+    let written = match written {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(1);
+        }
+    };
+    if file.is_none() {
+        print!("{}", super::sweep::summary_markdown(&super::sweep::title(&rows), &rows));
     }
     println!(
-        "{} of {} tasks in {:.1} s; wrote {}",
+        "{} of {} tasks in {:.1} s; wrote {} files to {}: {}",
         rows.len(),
         all.len(),
         started.elapsed().as_secs_f64(),
-        dir.join(file.as_deref().unwrap_or("sweep.parquet")).display()
+        written.len(),
+        dir.display(),
+        written.join(", ")
     );
-    if file.is_none() {
-        print!("{}", shards::summary_markdown(&shards::title(&rows), &rows));
-    }
     Ok(0)
 }
 
@@ -406,12 +411,22 @@ pub fn merge(files: &[PathBuf], out: &Path) -> Result<i32> {
             return Ok(1);
         }
     };
-    if let Err(e) = shards::write_sweep(out, &rows) {
-        eprintln!("error: {e}");
-        return Ok(1);
-    }
-    print!("{}", shards::summary_markdown(&shards::title(&rows), &rows));
-    println!("merged {} files, {} tasks; wrote {}", files.len(), rows.len(), out.join("sweep.parquet").display());
+    let written = match super::sweep::write_sweep(out, &rows) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(1);
+        }
+    };
+    print!("{}", super::sweep::summary_markdown(&super::sweep::title(&rows), &rows));
+    println!(
+        "merged {} files, {} tasks; wrote {} files to {}: {}",
+        files.len(),
+        rows.len(),
+        written.len(),
+        out.display(),
+        written.join(", ")
+    );
     Ok(0)
 }
 
@@ -437,14 +452,19 @@ pub fn staff_by_shift(
         max.unwrap_or_else(|| sc.file.teams.iter().map(|t| t.count).max().unwrap_or(10).saturating_mul(3).max(10));
     let rs = ReplicationSettings { replications: n.max(2), seed, check_invariants: false };
     let started = Instant::now();
-    let blocks = match staffing::search_by_shift(&sc, &parsed, max, &rs, 3) {
+    let found = match staffing::search_by_shift(&sc, &parsed, max, &rs, 3) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("error: {}: {e}", sc.path);
             return Ok(1);
         }
     };
-    let table = staffing::block_table(&blocks, &parsed, &sc);
+    let blocks = &found.blocks;
+    let table = staffing::block_table(blocks, &parsed, &sc);
+    let effort = format!(
+        "{} staffings simulated × {} replications = {} simulation runs, starting from each block's Erlang estimate",
+        found.staffings, rs.replications, found.runs
+    );
     let dir = out.unwrap_or_else(|| PathBuf::from("reports").join(&sc.file.name));
     let mut md = String::new();
     let _ = writeln!(md, "# consult-sim staff --by-shift: {}\n", sc.file.name);
@@ -455,9 +475,10 @@ pub fn staff_by_shift(
         parsed.iter().map(|t| format!("`{}`", t.text)).collect::<Vec<_>>().join(", "),
         rs.replications
     );
-    let _ = writeln!(md, "```text\n{table}\n```");
+    let _ = writeln!(md, "```text\n{table}\n```\n\n{effort}.");
     write_atomic(&dir.join("staffing-by-shift.md"), md.as_bytes())?;
     println!("{table}");
+    println!("{effort}");
     println!("{:.1} s; reports written to {}", started.elapsed().as_secs_f64(), dir.display());
     Ok(if blocks.iter().all(|b| b.meets) { 0 } else { 1 })
 }

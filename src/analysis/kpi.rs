@@ -108,6 +108,11 @@ pub fn fmt_value(unit: Unit, v: f64) -> String {
     }
 }
 
+/// The factor from a KPI's value to its chart axis: shares are drawn as percentages.
+pub fn chart_scale(unit: Unit) -> f64 {
+    if unit == Unit::Share { 100.0 } else { 1.0 }
+}
+
 /// Formats a ± half-width of a KPI.
 pub fn fmt_half(unit: Unit, h: f64) -> String {
     if h.is_nan() {

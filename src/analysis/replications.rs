@@ -57,14 +57,33 @@ pub fn run_one(sc: &Scenario, rs: &ReplicationSettings, i: u64) -> Result<Replic
     let seed = rs.seed_of(sc, i);
     let sink = KpiSink::new(sc.file.service_level.secs());
     let out = run_with_sink(sc, RunSettings { seed: Some(seed), check_invariants: rs.check_invariants }, sink)?;
-    Ok(Replication {
-        index: i,
+    Ok(replication_of(i, seed, out))
+}
+
+/// Runs replication `i` and samples its Waiting rooms every `report.queue_step` in the same run
+/// (a sweep task keeps both, so a merge of shards can draw the queue overlay without re-running).
+pub fn run_one_with_queue(
+    sc: &Scenario,
+    rs: &ReplicationSettings,
+    i: u64,
+) -> Result<(Replication, Vec<(Time, u32)>), RunError> {
+    let seed = rs.seed_of(sc, i);
+    let sink = KpiSink::new(sc.file.service_level.secs());
+    let step = sc.file.report.queue_step.secs();
+    let settings = RunSettings { seed: Some(seed), check_invariants: rs.check_invariants };
+    let (out, sampler) = run_observed(sc, settings, sink, |_| Ok(QueueSampler::new(step)))?;
+    Ok((replication_of(i, seed, out), sampler.samples))
+}
+
+fn replication_of(index: u64, seed: u64, out: crate::run::RunOutput<KpiSink>) -> Replication {
+    Replication {
+        index,
         seed,
         values: kpi::values(&out.stats),
         rooms: out.stats.rooms,
         events: out.counters.events,
         sink: out.stats.sink,
-    })
+    }
 }
 
 /// Runs every replication in parallel (on the current rayon pool); results in index order.

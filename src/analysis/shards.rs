@@ -2,23 +2,25 @@
 //! numbered in one fixed order, shard K of N runs the tasks whose number is ≡ K − 1 (mod N) and
 //! writes one row per task to Parquet, and `merge` reads any set of shard files, checks that
 //! every task is there exactly once, sorts the rows back into task order and writes the same
-//! table (`sweep.parquet`) and summary (`sweep.md`) a one-machine run writes — byte for byte.
+//! tables and charts ([`super::sweep::write_sweep`]) a one-machine run writes — byte for byte.
+//!
+//! A row carries what the merged outputs need and a shard alone knows: the task's KPIs, the
+//! Erlang C / A values of its (variant, size) when the scenario qualifies (a merge has no
+//! scenario to compute them from), its latency counts and its Waiting-room series (for the
+//! overlay charts).
 //!
 //! Every task is one replication of one scenario; its seed depends only on the replication
 //! number (`derive_seed(seed, i)`), so the variants and staffing levels of a sweep see the same
 //! customers and a task gives the same row on any machine and in any shard.
 
-use std::fmt::Write as _;
-use std::fs::File;
 use std::path::Path;
 
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use super::ci::Estimate;
-use super::kpi::{KPIS, KpiValues, N_KPIS, fmt_half, fmt_value};
+use super::kpi::{KPIS, KpiValues, N_KPIS, k};
 use super::replications::{self, ReplicationSettings};
-use super::{staffing, variants};
+use super::{baseline, curves, staffing, variants};
 use crate::scenario::Scenario;
 
 /// What a sweep covers.
@@ -97,6 +99,14 @@ pub struct Row {
     pub seed: u64,
     /// KPI values.
     pub values: KpiValues,
+    /// The analytic model of the task's (variant, size), `""` when it is not an M/M/c(+M) queue.
+    pub model: String,
+    /// The model's value of each KPI ([`KPIS`] order; finite values only).
+    pub analytic: [Option<f64>; N_KPIS],
+    /// Assignment latencies of the served: (seconds, requests), increasing.
+    pub latency: Vec<(i64, u64)>,
+    /// Waiting rooms sampled every `report.queue_step`: (seconds from the start, rooms).
+    pub queue: Vec<(i64, u32)>,
 }
 
 fn variant_label(name: &str) -> String {
@@ -132,7 +142,12 @@ pub fn run_tasks(sc: &Scenario, spec: &SweepSpec, tasks: &[Task]) -> Result<Vec<
                 (Some(team), Some(n)) => staffing::with_agents(base, team, n, &[]),
                 _ => base.clone(),
             };
-            let r = replications::run_one(&s, &rs, t.replication).map_err(|e| e.to_string())?;
+            let (r, queue) = replications::run_one_with_queue(&s, &rs, t.replication).map_err(|e| e.to_string())?;
+            let (model, analytic) = match baseline::of_scenario(&s) {
+                Ok((_, b, v)) => (b.model.to_string(), v.map(|x| x.filter(|x| x.is_finite()))),
+                Err(_) => (String::new(), [None; N_KPIS]),
+            };
+            let start = s.start();
             Ok(Row {
                 scenario: sc.file.name.clone(),
                 task: t.index,
@@ -141,9 +156,25 @@ pub fn run_tasks(sc: &Scenario, spec: &SweepSpec, tasks: &[Task]) -> Result<Vec<
                 replication: t.replication,
                 seed: r.seed,
                 values: r.values,
+                model,
+                analytic,
+                latency: curves::latency_counts(&r),
+                queue: queue.into_iter().map(|(at, q)| (at - start, q)).collect(),
             })
         })
         .collect()
+}
+
+/// The KPIs an analytic model can give a value for (every one but the request count), each
+/// written as an `erlang_<key>` column.
+fn analytic_kpis() -> impl Iterator<Item = usize> {
+    (0..N_KPIS).filter(|&i| i != k::REQUESTS)
+}
+
+/// A list column of i64 values, one list per row.
+fn list_column(name: &str, rows: &[Row], values: impl Fn(&Row) -> Vec<i64>) -> Column {
+    let lists: Vec<Series> = rows.iter().map(|r| Series::new("".into(), values(r))).collect();
+    Column::from(Series::new(name.into(), lists))
 }
 
 fn frame(rows: &[Row]) -> PolarsResult<DataFrame> {
@@ -159,47 +190,99 @@ fn frame(rows: &[Row]) -> PolarsResult<DataFrame> {
     for (i, kd) in KPIS.iter().enumerate() {
         cols.push(Column::new(kd.key.into(), rows.iter().map(|r| r.values[i]).collect::<Vec<f64>>()));
     }
+    cols.push(Column::new("erlang_model".into(), rows.iter().map(|r| r.model.clone()).collect::<Vec<String>>()));
+    for i in analytic_kpis() {
+        let name = format!("erlang_{}", KPIS[i].key);
+        cols.push(Column::new(name.into(), rows.iter().map(|r| r.analytic[i]).collect::<Vec<Option<f64>>>()));
+    }
+    if !rows.is_empty() {
+        // Latency counts are u64 and Waiting rooms u32, stored as i64 (never near 2⁶³).
+        cols.push(list_column("latency_s", rows, |r| r.latency.iter().map(|p| p.0).collect()));
+        cols.push(list_column("latency_n", rows, |r| r.latency.iter().map(|p| p.1 as i64).collect()));
+        cols.push(list_column("queue_s", rows, |r| r.queue.iter().map(|p| p.0).collect()));
+        cols.push(list_column("queue_waiting", rows, |r| r.queue.iter().map(|p| i64::from(p.1)).collect()));
+    }
     DataFrame::new_infer_height(cols)
 }
 
-/// Writes rows to a Parquet file.
+/// Parquet bytes of a frame: zstd, serial (the bytes must not depend on the thread count).
+pub fn parquet_bytes(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
+    let mut buf = Vec::new();
+    ParquetWriter::new(&mut buf).with_compression(ParquetCompression::Zstd(None)).set_parallel(false).finish(df)?;
+    Ok(buf)
+}
+
+/// Writes rows to a Parquet file, atomically.
 pub fn write_parquet(path: &Path, rows: &[Row]) -> Result<(), String> {
     let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| err(&e))?;
-    }
     let mut df = frame(rows).map_err(|e| err(&e))?;
-    let f = File::create(path).map_err(|e| err(&e))?;
-    ParquetWriter::new(f).finish(&mut df).map_err(|e| err(&e))?;
-    Ok(())
+    let bytes = parquet_bytes(&mut df).map_err(|e| err(&e))?;
+    crate::cli::write_atomic(path, &bytes).map_err(|e| err(&e))
+}
+
+/// The columns of a frame read back, each missing or mistyped column an error naming the file.
+struct Columns<'a> {
+    df: &'a DataFrame,
+    path: &'a Path,
+}
+
+impl Columns<'_> {
+    fn err(&self, e: &dyn std::fmt::Display) -> String {
+        format!("{}: {e} (is it a shard file written by `consult-sim sweep --shard`?)", self.path.display())
+    }
+
+    fn column(&self, name: &str) -> Result<&Column, String> {
+        self.df.column(name).map_err(|e| self.err(&e))
+    }
+
+    fn i64s(&self, name: &str) -> Result<Vec<i64>, String> {
+        let a = self.column(name)?.i64().map_err(|e| self.err(&e))?;
+        Ok(a.iter().map(|v| v.unwrap_or(0)).collect())
+    }
+
+    fn f64s(&self, name: &str) -> Result<Vec<Option<f64>>, String> {
+        Ok(self.column(name)?.f64().map_err(|e| self.err(&e))?.iter().collect())
+    }
+
+    fn strings(&self, name: &str) -> Result<Vec<String>, String> {
+        let vs = self.column(name)?.str().map_err(|e| self.err(&e))?;
+        Ok(vs.iter().map(|v| v.unwrap_or("").to_string()).collect())
+    }
+
+    fn lists(&self, name: &str) -> Result<Vec<Vec<i64>>, String> {
+        let lists = self.column(name)?.list().map_err(|e| self.err(&e))?;
+        let mut out = Vec::with_capacity(lists.len());
+        for i in 0..lists.len() {
+            out.push(match lists.get_as_series(i) {
+                Some(s) => s.i64().map_err(|e| self.err(&e))?.iter().map(|v| v.unwrap_or(0)).collect(),
+                None => Vec::new(),
+            });
+        }
+        Ok(out)
+    }
 }
 
 /// Reads the rows of a Parquet file written by [`write_parquet`].
 pub fn read_parquet(path: &Path) -> Result<Vec<Row>, String> {
     let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
-    let f = File::open(path).map_err(|e| err(&e))?;
+    let f = std::fs::File::open(path).map_err(|e| err(&e))?;
     let df = ParquetReader::new(f).finish().map_err(|e| err(&e))?;
-    let i64s = |name: &str| -> Result<Vec<i64>, String> {
-        let c = df.column(name).map_err(|e| err(&e))?;
-        let a = c.i64().map_err(|e| err(&e))?;
-        Ok((0..a.len()).map(|i| a.get(i).unwrap_or(0)).collect())
-    };
-    let task = i64s("task")?;
-    let agents = i64s("agents")?;
-    let rep = i64s("replication")?;
-    let seed = i64s("seed")?;
-    let strings = |name: &str| -> Result<Vec<String>, String> {
-        let vs = df.column(name).map_err(|e| err(&e))?.str().map_err(|e| err(&e))?;
-        Ok((0..vs.len()).map(|i| vs.get(i).unwrap_or("").to_string()).collect())
-    };
-    let variant = strings("variant")?;
-    let scenario = strings("scenario")?;
+    if df.height() == 0 {
+        return Ok(Vec::new());
+    }
+    let c = Columns { df: &df, path };
+    let (task, agents, rep, seed) = (c.i64s("task")?, c.i64s("agents")?, c.i64s("replication")?, c.i64s("seed")?);
+    let (variant, scenario, model) = (c.strings("variant")?, c.strings("scenario")?, c.strings("erlang_model")?);
     let mut kpis: Vec<Vec<f64>> = Vec::new();
     for kd in KPIS {
-        let c = df.column(kd.key).map_err(|e| err(&e))?;
-        let a = c.f64().map_err(|e| err(&e))?;
-        kpis.push((0..a.len()).map(|i| a.get(i).unwrap_or(f64::NAN)).collect());
+        kpis.push(c.f64s(kd.key)?.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect());
     }
+    let mut analytic: Vec<Vec<Option<f64>>> = vec![vec![None; df.height()]; N_KPIS];
+    for i in analytic_kpis() {
+        analytic[i] = c.f64s(&format!("erlang_{}", KPIS[i].key))?;
+    }
+    let (lat_s, lat_n) = (c.lists("latency_s")?, c.lists("latency_n")?);
+    let (queue_s, queue_w) = (c.lists("queue_s")?, c.lists("queue_waiting")?);
     Ok((0..df.height())
         .map(|i| Row {
             scenario: scenario[i].clone(),
@@ -209,12 +292,21 @@ pub fn read_parquet(path: &Path) -> Result<Vec<Row>, String> {
             replication: rep[i] as u64,
             seed: seed[i] as u64,
             values: std::array::from_fn(|k| kpis[k][i]),
+            model: model[i].clone(),
+            analytic: std::array::from_fn(|k| analytic[k][i]),
+            latency: lat_s[i].iter().zip(&lat_n[i]).map(|(&v, &n)| (v, n as u64)).collect(),
+            queue: queue_s[i].iter().zip(&queue_w[i]).map(|(&t, &q)| (t, q as u32)).collect(),
         })
         .collect())
 }
 
 /// Combines shard rows: sorted by task, each task exactly once and none missing.
 pub fn merge(mut rows: Vec<Row>) -> Result<Vec<Row>, String> {
+    // Every sweep has at least one task, so no rows means the wrong files (or only empty shards
+    // of a sweep with fewer tasks than shards), not an empty sweep.
+    if rows.is_empty() {
+        return Err("the shard files hold no task: is task 0's shard (shard 1) missing?".into());
+    }
     rows.sort_by_key(|r| r.task);
     for (i, r) in rows.iter().enumerate() {
         if r.task != i as u64 {
@@ -226,51 +318,6 @@ pub fn merge(mut rows: Vec<Row>) -> Result<Vec<Row>, String> {
         }
     }
     Ok(rows)
-}
-
-/// The summary of a sweep: per (variant, size), every KPI's mean and 95 % CI across its
-/// replications, as markdown.
-pub fn summary_markdown(title: &str, rows: &[Row]) -> String {
-    let mut groups: Vec<(String, u32, Vec<&Row>)> = Vec::new();
-    for r in rows {
-        match groups.last_mut() {
-            Some((v, a, g)) if *v == r.variant && *a == r.agents => g.push(r),
-            _ => groups.push((r.variant.clone(), r.agents, vec![r])),
-        }
-    }
-    let mut s = String::new();
-    let _ = writeln!(s, "# {title}\n");
-    let _ = writeln!(s, "{} tasks. Each cell: mean ± 95% half-width over the replications.\n", rows.len());
-    let _ = write!(s, "| variant | agents | replications |");
-    for kd in KPIS {
-        let _ = write!(s, " {} |", kd.key);
-    }
-    let _ = writeln!(s);
-    let _ = writeln!(s, "|---|---|---|{}", "---|".repeat(N_KPIS));
-    for (v, a, g) in &groups {
-        let agents = if *a == 0 { "as written".to_string() } else { a.to_string() };
-        let _ = write!(s, "| {v} | {agents} | {} |", g.len());
-        for (i, kd) in KPIS.iter().enumerate() {
-            let xs: Vec<f64> = g.iter().map(|r| r.values[i]).collect();
-            let e = Estimate::of(&xs);
-            let _ = write!(s, " {} {} |", fmt_value(kd.unit, e.mean), fmt_half(kd.unit, e.half));
-        }
-        let _ = writeln!(s);
-    }
-    s
-}
-
-/// Writes the merged outputs of a sweep: `sweep.parquet` (one row per task, in task order) and
-/// `sweep.md` (the summary). A one-machine sweep and a merge of its shards write the same bytes.
-pub fn write_sweep(dir: &Path, rows: &[Row]) -> Result<(), String> {
-    write_parquet(&dir.join("sweep.parquet"), rows)?;
-    let md = summary_markdown(&title(rows), rows);
-    std::fs::write(dir.join("sweep.md"), md).map_err(|e| format!("{}: {e}", dir.join("sweep.md").display()))
-}
-
-/// The title of a sweep's summary.
-pub fn title(rows: &[Row]) -> String {
-    format!("consult-sim sweep: {}", rows.first().map(|r| r.scenario.as_str()).unwrap_or("(empty)"))
 }
 
 /// The file name of shard `k` of `n`.

@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 
 use super::ci::Estimate;
-use super::kpi::{KPIS, Unit, fmt_half, fmt_value, k, kpi_index};
+use super::kpi::{KPIS, N_KPIS, Unit, fmt_half, fmt_value, k, kpi_index};
 use super::replications::{self, Replication, ReplicationSettings};
 use crate::engine::Duration;
 use crate::engine::account::Role;
@@ -153,6 +153,66 @@ pub struct Search {
     pub levels: BTreeMap<u32, Level>,
 }
 
+/// The smallest `n` in `min..=max` that meets, assuming meeting is monotone in `n` (more agents
+/// never hurt), or None when even `max` fails. From `start` (a good guess: the scenario's own
+/// count, or an Erlang estimate) it widens a bracket geometrically — 1, 2, 4 … levels — towards
+/// the answer, then bisects it, so a guess near the answer costs a handful of evaluations and
+/// the extremes of the range (a hopeless or a lavish team) are tried only when the answer lies
+/// near them.
+pub fn smallest_meeting<E>(
+    start: u32,
+    min: u32,
+    max: u32,
+    mut meets: impl FnMut(u32) -> Result<bool, E>,
+) -> Result<Option<u32>, E> {
+    let start = start.clamp(min, max);
+    // Invariant of the bisection: `lo` fails (or is below `min`), `hi` meets.
+    if meets(start)? {
+        let (mut hi, mut step) = (start, 1u32);
+        let mut lo = loop {
+            if hi == min {
+                break None;
+            }
+            let next = hi.saturating_sub(step).max(min);
+            if meets(next)? {
+                hi = next;
+                step = step.saturating_mul(2);
+            } else {
+                break Some(next);
+            }
+        };
+        while let Some(l) = lo {
+            if hi - l <= 1 {
+                break;
+            }
+            let mid = l + (hi - l) / 2;
+            if meets(mid)? { hi = mid } else { lo = Some(mid) }
+        }
+        Ok(Some(hi))
+    } else {
+        let (mut lo, mut step) = (start, 1u32);
+        let mut hi = loop {
+            if lo == max {
+                break None;
+            }
+            let next = lo.saturating_add(step).min(max);
+            if meets(next)? {
+                break Some(next);
+            }
+            lo = next;
+            step = step.saturating_mul(2);
+        };
+        while let Some(h) = hi {
+            if h - lo <= 1 {
+                break;
+            }
+            let mid = lo + (h - lo) / 2;
+            if meets(mid)? { hi = Some(mid) } else { lo = mid }
+        }
+        Ok(hi)
+    }
+}
+
 /// Searches `min..=max` agents of team `team`, `reps` replications per level, starting from the
 /// scenario's own count, then fills in the curve around the answer (`context` levels each side).
 pub fn search(
@@ -176,54 +236,8 @@ pub fn search(
         levels.insert(n, Level { agents: n, estimates, meets });
         Ok(meets)
     };
-    // Bracket around the scenario's own count, widening geometrically (so the extremes of the
-    // range, a hopeless or a lavish team, are run only when the answer lies near them), then
-    // bisect. Invariant of the bisection: `lo` fails (or is below `min`), `hi` meets.
     let start = sc.file.teams[team].count.clamp(min, max);
-    let answer = if eval(start, &mut levels)? {
-        let (mut hi, mut step) = (start, 1u32);
-        let mut lo = loop {
-            if hi == min {
-                break None;
-            }
-            let next = hi.saturating_sub(step).max(min);
-            if eval(next, &mut levels)? {
-                hi = next;
-                step = step.saturating_mul(2);
-            } else {
-                break Some(next);
-            }
-        };
-        while let Some(l) = lo {
-            if hi - l <= 1 {
-                break;
-            }
-            let mid = l + (hi - l) / 2;
-            if eval(mid, &mut levels)? { hi = mid } else { lo = Some(mid) }
-        }
-        Some(hi)
-    } else {
-        let (mut lo, mut step) = (start, 1u32);
-        let mut hi = loop {
-            if lo == max {
-                break None;
-            }
-            let next = lo.saturating_add(step).min(max);
-            if eval(next, &mut levels)? {
-                break Some(next);
-            }
-            lo = next;
-            step = step.saturating_mul(2);
-        };
-        while let Some(h) = hi {
-            if h - lo <= 1 {
-                break;
-            }
-            let mid = lo + (h - lo) / 2;
-            if eval(mid, &mut levels)? { hi = Some(mid) } else { lo = mid }
-        }
-        hi
-    };
+    let answer = smallest_meeting(start, min, max, |n| eval(n, &mut levels))?;
     let centre = answer.unwrap_or(max);
     for n in centre.saturating_sub(context).max(min)..=(centre + context).min(max) {
         eval(n, &mut levels)?;
@@ -231,48 +245,63 @@ pub fn search(
     Ok(Search { answer, levels })
 }
 
-/// The analytic (Erlang C / A) value of a target's KPI at each evaluated level, when the
-/// scenario is an M/M/c(+M) queue.
-pub fn analytic(sc: &Scenario, team: usize, targets: &[Target], search: &Search) -> BTreeMap<u32, Option<f64>> {
-    let Some(first) = targets.first() else { return BTreeMap::new() };
+/// The analytic (Erlang C / A) values of every KPI at each evaluated level, when the scenario is
+/// an M/M/c(+M) queue at that level (an empty map when it is not at any).
+pub fn analytic(
+    sc: &Scenario,
+    team: usize,
+    targets: &[Target],
+    search: &Search,
+) -> BTreeMap<u32, [Option<f64>; N_KPIS]> {
     search
         .levels
         .keys()
-        .map(|&n| {
+        .filter_map(|&n| {
             let s = with_agents(sc, team, n, targets);
-            (n, super::baseline::of_scenario(&s).ok().and_then(|(_, _, v)| v[first.kpi]))
+            super::baseline::of_scenario(&s).ok().map(|(_, _, v)| (n, v))
         })
         .collect()
 }
 
-/// The curve as a table: agents, each target's KPI (mean ± 95 %), the analytic value of the
-/// first target's KPI when there is one, whether all targets are met.
-pub fn table(search: &Search, targets: &[Target], analytic: &BTreeMap<u32, Option<f64>>) -> comfy_table::Table {
-    let mut t = comfy_table::Table::new();
-    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+/// The KPIs of the staffing table: the targets', then the ones a planner reads beside them.
+pub fn table_kpis(targets: &[Target]) -> Vec<usize> {
     let mut kpis: Vec<usize> = targets.iter().map(|t| t.kpi).collect();
     for extra in [k::P_WAIT, k::MEAN_WAIT, k::SERVICE_LEVEL, k::ABANDONMENT] {
         if !kpis.contains(&extra) {
             kpis.push(extra);
         }
     }
+    kpis
+}
+
+/// The curve as a table: agents, each KPI of [`table_kpis`] (mean ± 95 %) followed by its Erlang
+/// value where the model gives one at some level, whether all targets are met.
+pub fn table(
+    search: &Search,
+    targets: &[Target],
+    analytic: &BTreeMap<u32, [Option<f64>; N_KPIS]>,
+) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    let kpis = table_kpis(targets);
+    let has_erlang = |i: usize| analytic.values().any(|v| v[i].is_some());
     let mut header = vec!["agents".to_string()];
-    header.extend(kpis.iter().map(|&i| KPIS[i].key.to_string()));
-    let show_analytic = analytic.values().any(Option::is_some);
-    if show_analytic {
-        header.push(format!("{} (Erlang)", KPIS[targets[0].kpi].key));
+    for &i in &kpis {
+        header.push(KPIS[i].key.to_string());
+        if has_erlang(i) {
+            header.push(format!("{} (Erlang)", KPIS[i].key));
+        }
     }
     header.push("meets targets".into());
     t.set_header(header);
     for (n, l) in &search.levels {
         let mut row = vec![n.to_string()];
         for &i in &kpis {
-            let e = &l.estimates[i];
-            row.push(format!("{} {}", fmt_value(KPIS[i].unit, e.mean), fmt_half(KPIS[i].unit, e.half)));
-        }
-        if show_analytic {
-            let unit = KPIS[targets[0].kpi].unit;
-            row.push(analytic.get(n).copied().flatten().map(|v| fmt_value(unit, v)).unwrap_or_else(|| "-".into()));
+            let (e, unit) = (&l.estimates[i], KPIS[i].unit);
+            row.push(format!("{} {}", fmt_value(unit, e.mean), fmt_half(unit, e.half)));
+            if has_erlang(i) {
+                row.push(analytic.get(n).and_then(|v| v[i]).map(|v| fmt_value(unit, v)).unwrap_or_else(|| "-".into()));
+            }
         }
         let mark = if search.answer == Some(*n) {
             "yes  ◀ smallest"
@@ -339,6 +368,8 @@ pub struct Block {
     pub shift: String,
     /// Hours of the day whose requests the block's targets are measured on.
     pub hours: Vec<usize>,
+    /// The Erlang estimate the search started from (None: no generated arrivals to size on).
+    pub erlang_estimate: Option<u32>,
     /// The count chosen.
     pub agents: u32,
     /// Whether the block meets every target at that count.
@@ -347,19 +378,78 @@ pub struct Block {
     pub estimates: [Estimate; super::kpi::N_KPIS],
 }
 
-/// Staffing per hour-of-day block: every team with a shift is one block, measured on the
-/// requests made during its shift's hours. Each pass bisects each team's count (1..=`max`) with
-/// the other teams fixed, until a pass changes nothing (at most `passes`), since overlapping
-/// shifts help each other.
-pub fn search_by_shift(
-    sc: &Scenario,
-    targets: &[Target],
-    max: u32,
-    rs: &ReplicationSettings,
-    passes: u32,
-) -> Result<Vec<Block>, String> {
-    let teams: Vec<(usize, String, Vec<usize>)> = sc
-        .file
+/// The outcome of a per-block search.
+#[derive(Debug, Clone)]
+pub struct ShiftSearch {
+    /// The blocks, in team order.
+    pub blocks: Vec<Block>,
+    /// Distinct staffings (one count per block) simulated.
+    pub staffings: u64,
+    /// Simulation runs made: staffings × replications.
+    pub runs: u64,
+}
+
+/// The Erlang estimate of a block's team: the smallest count whose M/M/c(+M) values meet every
+/// target the model gives a value for, with the offered load of the requests made in the
+/// block's hours (their mean hourly rate over the days the shift works × the mean handling
+/// time), the team's chats per agent as servers each, and the scenario's mean patience
+/// (Erlang A) when customers leave. When the model judges none of the targets (a p90 target
+/// under Erlang A), square-root staffing: ⌈a + √a⌉ servers. It is a starting point for the
+/// simulated search, not an answer: shifts overlap, loads vary within a block, handling need
+/// not be exponential. None when the scenario has no generated arrivals.
+pub fn erlang_estimate(sc: &Scenario, team: usize, hours: &[usize], targets: &[Target]) -> Option<u32> {
+    let f = &sc.file;
+    let rates = f.workload.arrivals.as_ref()?.rates();
+    let spec = &f.teams[team];
+    let days: Vec<usize> = match spec.shift.as_ref().and_then(|s| f.shifts.get(s)) {
+        Some(shift) if !shift.days.is_empty() => shift.days.iter().map(|d| *d as usize).collect(),
+        _ => (0..7).collect(),
+    };
+    let cells = (days.len() * hours.len()).max(1) as f64;
+    let per_hour: f64 = days.iter().flat_map(|d| hours.iter().map(move |h| rates[d * 24 + h])).sum::<f64>() / cells;
+    let handling = f.workload.conversation.handling.mean();
+    if per_hour <= 0.0 || !(handling > 0.0 && handling.is_finite()) {
+        return Some(1);
+    }
+    let theta = f.workload.waiting.patience.as_ref().map(|p| 1.0 / p.mean()).filter(|t| t.is_finite()).unwrap_or(0.0);
+    let per_agent = spec.capacity.unwrap_or(f.settings.capacity.max_per_agent.0).max(1);
+    let sl_target = targets.iter().find_map(|t| t.sl_target).unwrap_or(f.service_level).secs() as f64;
+    let load = per_hour * handling / 3600.0;
+    let servers = erlang_servers(per_hour / 3600.0, 1.0 / handling, theta, sl_target, targets)
+        .unwrap_or_else(|| (load + load.sqrt()).ceil() as u32);
+    Some(servers.div_ceil(per_agent).max(1))
+}
+
+/// The smallest number of servers whose Erlang C / A values meet every target the model judges,
+/// or None when it judges none (or none is met below 64 × the load + 64 servers, or the load is
+/// beyond 100 000 Erlang, where the scan would take long and square-root staffing is as good).
+fn erlang_servers(lambda: f64, mu: f64, theta: f64, sl_target: f64, targets: &[Target]) -> Option<u32> {
+    let load = lambda / mu;
+    if !(load.is_finite() && load <= 1e5) {
+        return None;
+    }
+    // Below half the load no queue meets a service target worth the name; starting there spares
+    // Erlang A long chains at tiny server counts.
+    let first = ((load / 2.0).floor() as u32).max(1);
+    let last = (load * 64.0 + 64.0).min(f64::from(u32::MAX / 2)) as u32;
+    for c in first..=last {
+        let q = super::erlang::Queue::new(lambda, mu, c, theta);
+        let Ok(b) = q.solve(sl_target) else { continue };
+        let values = super::baseline::kpi_values(&q, &b);
+        let judged: Vec<(&Target, f64)> = targets.iter().filter_map(|t| values[t.kpi].map(|v| (t, v))).collect();
+        if judged.is_empty() {
+            return None;
+        }
+        if judged.iter().all(|(t, v)| t.met_by(&Estimate::of(&[*v]))) {
+            return Some(c);
+        }
+    }
+    None
+}
+
+/// The shift teams of a scenario: (team index, shift name, hours of the day it covers).
+fn shift_teams(sc: &Scenario) -> Vec<(usize, String, Vec<usize>)> {
+    sc.file
         .teams
         .iter()
         .enumerate()
@@ -368,49 +458,68 @@ pub fn search_by_shift(
             let shift = sc.file.shifts.get(&name)?;
             Some((i, name, block_hours(shift)))
         })
-        .collect();
+        .collect()
+}
+
+/// Replications of staffings (one count per block), each simulated once.
+struct Staffings<'a> {
+    sc: &'a Scenario,
+    targets: &'a [Target],
+    rs: &'a ReplicationSettings,
+    cache: BTreeMap<Vec<u32>, Vec<Replication>>,
+}
+
+impl Staffings<'_> {
+    fn replications(&mut self, counts: &[(usize, u32)]) -> Result<&[Replication], String> {
+        let key: Vec<u32> = counts.iter().map(|c| c.1).collect();
+        if !self.cache.contains_key(&key) {
+            let s = with_counts(self.sc, counts, self.targets);
+            let r = replications::replicate(&s, self.rs).map_err(|e| e.to_string())?;
+            self.cache.insert(key.clone(), r);
+        }
+        Ok(self.cache.get(&key).map(Vec::as_slice).unwrap_or_default())
+    }
+
+    fn block_meets(&mut self, counts: &[(usize, u32)], hours: &[usize]) -> Result<bool, String> {
+        let e = block_estimates(self.replications(counts)?, hours);
+        Ok(self.targets.iter().all(|t| t.met_by(&e[t.kpi])))
+    }
+}
+
+/// Staffing per hour-of-day block: every team with a shift is one block, measured on the
+/// requests made during its shift's hours. Every block starts at its [`erlang_estimate`]; each
+/// pass then searches each team's count (1..=`max`) around its current one with the other
+/// teams fixed ([`smallest_meeting`]), until a pass changes nothing (at most `passes`), since
+/// overlapping shifts help each other.
+pub fn search_by_shift(
+    sc: &Scenario,
+    targets: &[Target],
+    max: u32,
+    rs: &ReplicationSettings,
+    passes: u32,
+) -> Result<ShiftSearch, String> {
+    let teams = shift_teams(sc);
     if teams.is_empty() {
         return Err("no team has a `shift:`; per-block staffing sizes the teams of shift patterns".into());
     }
-    let mut counts: Vec<(usize, u32)> = teams.iter().map(|(i, _, _)| (*i, sc.file.teams[*i].count)).collect();
-    let mut cache: BTreeMap<Vec<u32>, Vec<Replication>> = BTreeMap::new();
-    let mut run = |counts: &[(usize, u32)]| -> Result<Vec<Replication>, String> {
-        let key: Vec<u32> = counts.iter().map(|c| c.1).collect();
-        if let Some(r) = cache.get(&key) {
-            return Ok(r.clone());
-        }
-        let s = with_counts(sc, counts, targets);
-        let r = replications::replicate(&s, rs).map_err(|e| e.to_string())?;
-        cache.insert(key, r.clone());
-        Ok(r)
-    };
-    let meets = |reps: &[Replication], hours: &[usize]| {
-        let e = block_estimates(reps, hours);
-        targets.iter().all(|t| t.met_by(&e[t.kpi]))
-    };
+    let max = max.max(1);
+    let guesses: Vec<Option<u32>> = teams.iter().map(|(i, _, hours)| erlang_estimate(sc, *i, hours, targets)).collect();
+    let mut counts: Vec<(usize, u32)> = teams
+        .iter()
+        .zip(&guesses)
+        .map(|((i, _, _), g)| (*i, g.unwrap_or(sc.file.teams[*i].count).clamp(1, max)))
+        .collect();
+    let mut staffings = Staffings { sc, targets, rs, cache: BTreeMap::new() };
     for _ in 0..passes.max(1) {
         let mut changed = false;
         for (b, (_, _, hours)) in teams.iter().enumerate() {
-            let mut at = |n: u32, counts: &mut Vec<(usize, u32)>| -> Result<bool, String> {
-                counts[b].1 = n;
-                let reps = run(counts)?;
-                Ok(meets(&reps, hours))
-            };
             let before = counts[b].1;
             let mut trial = counts.clone();
-            let chosen = if !at(max, &mut trial)? {
-                max
-            } else {
-                let (mut lo, mut hi) = (1u32, max);
-                if at(lo, &mut trial)? {
-                    hi = lo;
-                }
-                while hi - lo > 1 {
-                    let mid = lo + (hi - lo) / 2;
-                    if at(mid, &mut trial)? { hi = mid } else { lo = mid }
-                }
-                hi
-            };
+            let chosen = smallest_meeting(before, 1, max, |n| {
+                trial[b].1 = n;
+                staffings.block_meets(&trial, hours)
+            })?
+            .unwrap_or(max);
             counts[b].1 = chosen;
             changed |= chosen != before;
         }
@@ -418,30 +527,35 @@ pub fn search_by_shift(
             break;
         }
     }
-    let reps = run(&counts)?;
-    Ok(teams
+    let reps = staffings.replications(&counts)?.to_vec();
+    let blocks = teams
         .iter()
+        .zip(guesses)
         .enumerate()
-        .map(|(b, (team, shift, hours))| {
+        .map(|(b, ((team, shift, hours), guess))| {
             let estimates = block_estimates(&reps, hours);
             Block {
                 team: *team,
                 prefix: sc.file.teams[*team].prefix.clone(),
                 shift: shift.clone(),
                 hours: hours.clone(),
+                erlang_estimate: guess,
                 agents: counts[b].1,
                 meets: targets.iter().all(|t| t.met_by(&estimates[t.kpi])),
                 estimates,
             }
         })
-        .collect())
+        .collect();
+    let n = staffings.cache.len() as u64;
+    Ok(ShiftSearch { blocks, staffings: n, runs: n * rs.replications })
 }
 
 /// The per-block result as a table.
 pub fn block_table(blocks: &[Block], targets: &[Target], sc: &Scenario) -> comfy_table::Table {
     let mut t = comfy_table::Table::new();
     t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-    let mut header = vec!["team".to_string(), "shift".into(), "hours".into(), "agents (now)".into()];
+    let mut header =
+        vec!["team".to_string(), "shift".into(), "hours".into(), "Erlang estimate".into(), "agents (now)".into()];
     header.extend(targets.iter().map(|t| KPIS[t.kpi].key.to_string()));
     header.push("meets targets".into());
     t.set_header(header);
@@ -451,6 +565,7 @@ pub fn block_table(blocks: &[Block], targets: &[Target], sc: &Scenario) -> comfy
             b.prefix.clone(),
             b.shift.clone(),
             format!("{first:02}:00–{:02}:00 ({} h)", (last + 1) % 24, b.hours.len()),
+            b.erlang_estimate.map(|e| e.to_string()).unwrap_or_else(|| "-".into()),
             format!("{} ({})", b.agents, sc.file.teams[b.team].count),
         ];
         for t in targets {

@@ -97,19 +97,28 @@ impl Comparison {
     }
 
     /// Side-by-side table: KPI, A, B, B − A with its 95 % CI, and whether the difference is
-    /// significant (its CI excludes 0).
-    pub fn table(&self) -> comfy_table::Table {
+    /// significant (its CI excludes 0); then, for A and for B when it is an M/M/c(+M) queue, the
+    /// Erlang C / A value of each KPI (`baselines` = A's and B's, from
+    /// [`baseline::of_scenario`](super::baseline::of_scenario)), so a simulated difference can be
+    /// read against the analytic one.
+    pub fn table(&self, baselines: [Option<&[Option<f64>; N_KPIS]>; 2]) -> comfy_table::Table {
         let (ea, eb, d) = self.estimates();
         let mut t = comfy_table::Table::new();
         t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-        t.set_header(vec![
+        let mut header = vec![
             "KPI".to_string(),
             self.a_name.clone(),
             self.b_name.clone(),
             "difference (B − A)".to_string(),
             "95% CI of the difference".to_string(),
             "significant".to_string(),
-        ]);
+        ];
+        for (name, b) in [&self.a_name, &self.b_name].into_iter().zip(baselines) {
+            if b.is_some() {
+                header.push(format!("{name} (Erlang)"));
+            }
+        }
+        t.set_header(header);
         for (i, kd) in KPIS.iter().enumerate() {
             let u = kd.unit;
             let ci = if d[i].half.is_nan() {
@@ -124,14 +133,18 @@ impl Comparison {
             } else {
                 "no"
             };
-            t.add_row(vec![
+            let mut row = vec![
                 kd.label.to_string(),
                 format!("{} {}", fmt_value(u, ea[i].mean), fmt_half(u, ea[i].half)),
                 format!("{} {}", fmt_value(u, eb[i].mean), fmt_half(u, eb[i].half)),
                 format!("{} {}", fmt_value(u, d[i].mean), fmt_half(u, d[i].half)),
                 ci,
                 sig.to_string(),
-            ]);
+            ];
+            for b in baselines.into_iter().flatten() {
+                row.push(b[i].map(|v| fmt_value(u, v)).unwrap_or_else(|| "-".into()));
+            }
+            t.add_row(row);
         }
         t
     }

@@ -125,9 +125,18 @@ fn analysis_commands_run_and_write_their_reports() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    for f in ["compare.md", "cdf-what-if-base--one-more-agent.svg", "queue-what-if-base--one-more-agent.svg"] {
-        assert!(out.join(f).exists(), "{f}");
+    for ext in ["svg", "png"] {
+        for f in ["cdf-what-if-base--one-more-agent", "queue-what-if-base--one-more-agent"] {
+            assert!(out.join(format!("{f}.{ext}")).exists(), "{f}.{ext}");
+        }
     }
+    // Issue 8: the Erlang A values (base.yaml is an M/M/c+M queue) beside the simulated ones,
+    // printed and in the written table.
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("analytic baseline of what-if-base — Erlang A"), "{text}");
+    assert!(text.contains("what-if-base--one-more-agent (Erlang)"), "{text}");
+    let md = std::fs::read_to_string(out.join("compare.md")).unwrap();
+    assert!(md.contains("what-if-base (Erlang)") && md.contains("Analytic baseline of what-if-base: Erlang A"), "{md}");
 
     let o = bin()
         .args([
@@ -149,12 +158,78 @@ fn analysis_commands_run_and_write_their_reports() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("smallest team `agent`"));
-    assert!(out.join("staffing.md").exists() && out.join("staffing.svg").exists());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("smallest team `agent`"), "{text}");
+    // Issue 8: Erlang C beside every simulated KPI of the curve (staff-mmc.yaml is M/M/c).
+    for col in ["service_level (Erlang)", "p_wait (Erlang)", "mean_assign (Erlang)"] {
+        assert!(text.contains(col), "{col}: {text}");
+    }
+    assert!(text.contains("analytic baseline at the scenario's 18 agents — Erlang C"), "{text}");
+    assert!(std::fs::read_to_string(out.join("staffing.md")).unwrap().contains("service_level (Erlang)"));
+    assert!(out.join("staffing.svg").exists() && out.join("staffing.png").exists());
+
+    let o = bin()
+        .args(["staff", "--by-shift", "-n", "2", "--target", "80% within 30s", "--out"])
+        .arg(&out)
+        .arg(repo("scenarios/capacity/staff-shifts.yaml"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("Erlang estimate") && text.contains("× 2 replications = "), "{text}");
+    assert!(text.contains("simulation runs, starting from each block's Erlang estimate"), "{text}");
 
     let bad =
         bin().args(["staff", "--target", "speed<=2m"]).arg(repo("scenarios/capacity/staff-mmc.yaml")).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown KPI"));
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn sweep_and_merge_write_the_same_tables_and_charts() {
+    // Issue 8, "Beyond one machine": `merge` of the shard files written by `sweep --shard K/N`
+    // gives the same files as `sweep` on one machine, byte for byte, charts included.
+    let out = tmpdir("sweep-merge");
+    let sweep = |extra: &[&str], dir: &str| {
+        let o = bin()
+            .args(["sweep", "-n", "2", "--agents", "8,9", "--variant", "faster-handling", "--out"])
+            .arg(out.join(dir))
+            .args(extra)
+            .arg(repo("scenarios/what-if/base.yaml"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let text = sweep(&[], "one");
+    assert!(text.contains("8 of 8 tasks") && text.contains("wrote 18 files"), "{text}");
+    assert!(text.contains("## Analytic baselines") && text.contains("| faster-handling | 9 | Erlang A |"), "{text}");
+    for k in 1..=3 {
+        assert!(sweep(&["--shard", &format!("{k}/3")], "shards").contains("wrote 1 files"));
+    }
+    let merge = |shards: std::ops::RangeInclusive<u32>, dir: &str| {
+        bin()
+            .arg("merge")
+            .args(shards.map(|k| out.join("shards").join(format!("shard-{k}-of-3.parquet"))))
+            .arg("--out")
+            .arg(out.join(dir))
+            .output()
+            .unwrap()
+    };
+    let o = merge(1..=3, "merged");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut names: Vec<_> = std::fs::read_dir(out.join("one")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    assert_eq!(names.len(), 18);
+    for n in &names {
+        let a = std::fs::read(out.join("one").join(n)).unwrap();
+        let b = std::fs::read(out.join("merged").join(n)).unwrap();
+        assert!(a == b, "{} differs", n.to_string_lossy());
+    }
+    // Two of three shards: a clear error (exit 1), no output written.
+    let o = merge(1..=2, "partial");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is missing"));
+    assert!(!out.join("partial").exists());
     let _ = std::fs::remove_dir_all(&out);
 }
