@@ -92,8 +92,15 @@ fn ranges(chart: &Chart) -> ((f64, f64), (f64, f64)) {
     if x1 <= x0 {
         (x0, x1) = (x0 - 0.5, x0 + 0.5);
     }
+    if y1 - y0 < 1e-9 {
+        y1 = y0 + 1.0; // a flat line (no abandonment at all): a unit span above it
+    }
     let pad = ((y1 - y0) * 0.08).max(1e-9);
-    ((x0, x1), ((y0 - pad).min(0.0_f64.max(y0 - pad)), y1 + pad))
+    // Error bars may reach below 0 (a rate of 0 % ± something); the axis does not when no value does.
+    let nonnegative = chart.lines.iter().flat_map(|l| l.points.iter()).all(|p| !(p.1 < 0.0))
+        && chart.targets.iter().all(|t| !(t.1 < 0.0));
+    let low = if nonnegative { (y0 - pad).max(0.0) } else { y0 - pad };
+    ((x0, x1), (low, y1 + pad))
 }
 
 /// Draws a chart on any backend.
@@ -108,7 +115,15 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &Chart) -> Resu
         .y_label_area_size(72)
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(|e| err(&e))?;
-    chart.configure_mesh().x_desc(spec.x_desc).y_desc(spec.y_desc).draw().map_err(|e| err(&e))?;
+    // Team sizes are whole agents: label only whole numbers when every x is one.
+    let whole_x = spec.lines.iter().flat_map(|l| l.points.iter()).all(|p| p.0.fract() == 0.0);
+    let whole = |x: &f64| if (x - x.round()).abs() < 1e-9 { format!("{x:.0}") } else { String::new() };
+    let mut mesh = chart.configure_mesh();
+    mesh.x_desc(spec.x_desc).y_desc(spec.y_desc);
+    if whole_x {
+        mesh.x_labels(((x1 - x0).round() as usize + 1).clamp(2, 12)).x_label_formatter(&whole);
+    }
+    mesh.draw().map_err(|e| err(&e))?;
     let palette = [BLUE, RED, GREEN, MAGENTA, CYAN, BLACK];
     // An analytic line takes the colour of the simulated line it follows, so "Erlang" sits
     // visibly beside the values it predicts.
@@ -160,4 +175,32 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, spec: &Chart) -> Resu
         .draw()
         .map_err(|e| err(&e))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart(lines: &[Line]) -> Chart<'_> {
+        Chart { caption: "t", x_desc: "agents", y_desc: "s", lines, targets: &[] }
+    }
+
+    /// A KPI that is never negative keeps its axis at 0 even when an error bar reaches below.
+    #[test]
+    fn the_axis_stays_at_zero_for_non_negative_values() {
+        let lines = [Line::solid("base", vec![(18.0, 7.9, 8.1), (19.0, 120.0, 10.0)])];
+        let ((x0, x1), (y0, y1)) = ranges(&chart(&lines));
+        assert_eq!((x0, x1), (18.0, 19.0));
+        assert_eq!(y0, 0.0);
+        assert!(y1 > 130.0);
+    }
+
+    /// A flat line (no abandonment at any size) gets a unit span instead of a zero-height axis.
+    #[test]
+    fn a_flat_line_gets_a_unit_span() {
+        let lines = [Line::solid("base", vec![(18.0, 0.0, 0.0), (22.0, 0.0, 0.0)])];
+        let (_, (y0, y1)) = ranges(&chart(&lines));
+        assert_eq!(y0, 0.0);
+        assert!((1.0..1.2).contains(&y1), "{y1}");
+    }
 }
