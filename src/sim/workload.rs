@@ -18,10 +18,11 @@ use super::arrivals::ArrivalProcess;
 use super::dist::{Choice, bernoulli};
 use super::rng::Streams;
 use super::{EventQueue, Workload};
+use crate::engine::rooms::RoomTable;
 use crate::engine::time::{DAY, Date, Time};
 use crate::engine::{
     AccountId, AccountPatch, BlockTarget, CategoryId, ChannelId, CustomerId, DayOverride, DayStatus, Effect, Engine,
-    Event, IdMap, ProfileOutcome, Rejection, Role, RoomId, RoomState, Settings,
+    Event, ProfileOutcome, Rejection, Role, RoomId, RoomState, Settings,
 };
 use crate::scenario::Scenario;
 use crate::scenario::model::{ScriptedAction, ShiftSpec, WorkloadSpec};
@@ -98,7 +99,7 @@ pub struct Generator {
     category_mix: Option<Choice<CategoryId>>,
     closed_by: Option<Choice<bool>>,
     next_room: u64,
-    plans: IdMap<RoomId, Plan>,
+    plans: RoomTable<Plan>,
     scripted: Vec<(Time, Event)>,
     rosters: Vec<Roster>,
     manager: Option<(AccountId, i64, u32)>,
@@ -188,7 +189,7 @@ impl Generator {
             category_mix,
             closed_by,
             next_room: 1,
-            plans: IdMap::default(),
+            plans: RoomTable::default(),
             scripted: Vec::new(),
             rosters,
             manager,
@@ -708,7 +709,9 @@ impl Workload for Generator {
         if self.replayed_customers {
             for e in effects {
                 if let Effect::StateChanged { room, from: None, .. } = *e {
-                    self.plans.entry(room).or_default();
+                    if self.plans.get(&room).is_none() {
+                        self.plans.insert(room, Plan::default());
+                    }
                 }
             }
         }
