@@ -122,5 +122,18 @@ fn batch_drain(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, connection_decision, batch_drain);
+/// Criterion draws its HTML report's plots with plotters, which finds no system font on a bare
+/// machine: it gets the font the reports embed.
+fn config() -> Criterion {
+    if let Err(e) = consult_sim::report::charts::register_fonts() {
+        eprintln!("benchmark plots: {e}");
+    }
+    Criterion::default()
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = connection_decision, batch_drain
+}
 criterion_main!(benches);

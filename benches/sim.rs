@@ -63,5 +63,18 @@ fn mmc(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, event_queue, mmc);
+/// Criterion draws its HTML report's plots with plotters, which finds no system font on a bare
+/// machine: it gets the font the reports embed.
+fn config() -> Criterion {
+    if let Err(e) = consult_sim::report::charts::register_fonts() {
+        eprintln!("benchmark plots: {e}");
+    }
+    Criterion::default()
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = event_queue, mmc
+}
 criterion_main!(benches);
