@@ -285,7 +285,7 @@ fn write_derived(
 ) -> Result<Vec<(&'static str, u64)>, ReportError> {
     let (room_rows, counts) = output.stats.sink.finish()?;
     let audit_rows = audit.finish()?;
-    let obs = observer.into_output()?;
+    let mut obs = observer.into_output()?;
     let stats = &output.stats;
 
     let mut latency = counts.table()?;
@@ -306,7 +306,10 @@ fn write_derived(
     write_file(dir, "summary.md", output.summary.markdown(&title).as_bytes())?;
 
     progress.phase("drawing charts");
-    let queue = data::queue_series(&dir.join("queue.parquet"), obs.from, obs.end, step)?;
+    let queue = match obs.queue_chart.take() {
+        Some(q) => q,
+        None => data::queue_series(&dir.join("queue.parquet"), obs.from, obs.end, step)?,
+    };
     let cdf = data::cdf(&counts, &latency)?;
     let by_hour = data::by_hour(&latency)?;
     let bars = data::entry_bars(&entries)?;

@@ -93,10 +93,15 @@ impl BatchedTable {
     }
 }
 
+/// Batches that may wait for a writer thread.
+const WAITING_BATCHES: usize = 1;
+
 /// A [`BatchedTable`] written by a thread of its own: the simulation hands over batches and goes
-/// on while they are encoded and written, in order. At most two batches wait in the channel, so
-/// memory stays bounded. The thread may also fold every batch into a state `S` of its own (the
-/// latency counts of the rooms table), handed back at the end.
+/// on while they are encoded and written, in order. At most one batch waits in the channel
+/// (beside the one being written and the one being filled), so memory stays bounded; a batch
+/// takes tens of milliseconds to write, so one waiting batch is enough to keep the thread busy.
+/// The thread may also fold every batch into a state `S` of its own (the latency counts of the
+/// rooms table), handed back at the end.
 #[derive(Debug)]
 pub struct TableThread<M: Send + 'static, S: Send + 'static = ()> {
     tx: Option<std::sync::mpsc::SyncSender<M>>,
@@ -127,7 +132,7 @@ impl<M: Send + 'static, S: Send + 'static> TableThread<M, S> {
     where
         F: FnMut(&mut S, M) -> PolarsResult<Option<DataFrame>> + Send + 'static,
     {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<M>(2);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<M>(WAITING_BATCHES);
         let mut table = BatchedTable::new(dir, name);
         let worker = std::thread::Builder::new()
             .name(format!("{name} writer"))
