@@ -49,10 +49,10 @@ impl Observer for AuditTable {
     }
 }
 
-fn owner(l: &Labels, o: Option<Owner>) -> Option<String> {
+fn owner(l: &Labels, o: Option<Owner>) -> Option<&str> {
     match o? {
-        Owner::Robot => Some("Robot".to_string()),
-        Owner::Account(a) => Some(l.account(a.0).to_string()),
+        Owner::Robot => Some("Robot"),
+        Owner::Account(a) => Some(l.account(a.0)),
     }
 }
 
@@ -63,11 +63,12 @@ pub fn frame(l: &Labels, rows: &[AuditEntry]) -> PolarsResult<DataFrame> {
         Column::new("at".into(), rows.iter().map(|r| r.at).collect::<Vec<i64>>()),
         Column::new("kind".into(), rows.iter().map(|r| r.kind.as_str()).collect::<Vec<&str>>()),
         Column::new("room".into(), rows.iter().map(|r| r.room.map(|x| x.0)).collect::<Vec<Option<u64>>>()),
-        Column::new("from".into(), rows.iter().map(|r| owner(l, r.from)).collect::<Vec<Option<String>>>()),
-        Column::new("to".into(), rows.iter().map(|r| owner(l, r.to)).collect::<Vec<Option<String>>>()),
+        // Borrowed names: no allocation per row.
+        Column::new("from".into(), rows.iter().map(|r| owner(l, r.from)).collect::<Vec<Option<&str>>>()),
+        Column::new("to".into(), rows.iter().map(|r| owner(l, r.to)).collect::<Vec<Option<&str>>>()),
         Column::new(
             "actor".into(),
-            rows.iter().map(|r| r.actor.map(|a| l.account(a.0).to_string())).collect::<Vec<Option<String>>>(),
+            rows.iter().map(|r| r.actor.map(|a| l.account(a.0))).collect::<Vec<Option<&str>>>(),
         ),
         Column::new(
             "trigger".into(),

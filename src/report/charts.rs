@@ -180,7 +180,7 @@ fn latency_unit(max: f64) -> (f64, &'static str) {
 // ---------------------------------------------------------------------------------------------
 
 /// The queue series, downsampled for drawing.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct QueueSeries {
     /// Window start.
     pub from: i64,

@@ -1,8 +1,9 @@
 //! Reports: what an operations analyst reads after a run.
 //!
 //! A run with reports streams the `rooms` table (one row per room, SIM7) and the `queue` time
-//! series to CSV and Parquet while it runs, then derives the other tables with polars (the
-//! `latency` table by a lazy query over the rooms Parquet file), draws the charts with plotters
+//! series to CSV and Parquet while it runs, counting the latencies of the rooms on the way
+//! (exact counts per whole second, so memory does not grow with the rooms), then derives the
+//! other tables with polars, draws the charts with plotters
 //! (SVG and PNG) and writes `summary.md` and `index.html`.
 //!
 //! Everything is written into a staging folder next to the destination, which then replaces
@@ -14,6 +15,7 @@
 pub mod audit;
 pub mod charts;
 pub mod html;
+pub mod latency;
 pub mod observer;
 pub mod progress;
 pub mod rooms;
@@ -248,7 +250,9 @@ pub fn run_with_report_and<O: crate::sim::Observer>(
         Progress::new(opts.progress, start, end),
     );
     let (mut output, (((observer, audit), progress), extra)) =
-        run_observed(sc, settings, RoomTable::new(&dir, labels.clone())?, |ids| Ok((observers, make(ids)?)))?;
+        run_observed(sc, settings, RoomTable::new(&dir, labels.clone(), sc.file.report.rooms)?, |ids| {
+            Ok((observers, make(ids)?))
+        })?;
     let run_secs = started.elapsed().as_secs_f64();
 
     let written = Instant::now();
@@ -279,13 +283,12 @@ fn write_derived(
     step: i64,
     progress: &Progress,
 ) -> Result<Vec<(&'static str, u64)>, ReportError> {
-    let room_rows = output.stats.sink.finish()?;
+    let (room_rows, counts) = output.stats.sink.finish()?;
     let audit_rows = audit.finish()?;
-    let obs = observer.into_output()?;
+    let mut obs = observer.into_output()?;
     let stats = &output.stats;
-    let rooms_pq = dir.join("rooms.parquet");
 
-    let mut latency = tables::latency(&rooms_pq, labels)?;
+    let mut latency = counts.table()?;
     let mut agents = tables::agents(&obs, labels)?;
     let mut entries = tables::entry_paths(stats)?;
     let mut messages = tables::messages(stats)?;
@@ -303,8 +306,11 @@ fn write_derived(
     write_file(dir, "summary.md", output.summary.markdown(&title).as_bytes())?;
 
     progress.phase("drawing charts");
-    let queue = data::queue_series(&dir.join("queue.parquet"), obs.from, obs.end, step)?;
-    let cdf = data::cdf(&rooms_pq, &latency)?;
+    let queue = match obs.queue_chart.take() {
+        Some(q) => q,
+        None => data::queue_series(&dir.join("queue.parquet"), obs.from, obs.end, step)?,
+    };
+    let cdf = data::cdf(&counts, &latency)?;
     let by_hour = data::by_hour(&latency)?;
     let bars = data::entry_bars(&entries)?;
     let heat = data::heat(&obs, labels);
@@ -328,13 +334,6 @@ fn write_derived(
         listed.push((name, *n, what));
     }
     write_file(dir, "index.html", html::page(&title, &output.summary, &listed).as_bytes())?;
-    if !sc.file.report.rooms {
-        // `report.rooms: false`: the rooms table was only the latency query's input.
-        for ext in ["csv", "parquet"] {
-            let p = dir.join(format!("rooms.{ext}"));
-            std::fs::remove_file(&p).map_err(|e| ReportError::io(&p, e))?;
-        }
-    }
     Ok(rows)
 }
 
@@ -409,8 +408,8 @@ pub mod data {
     }
 
     /// The assignment CDF with p50, p90 and p99 from the latency table.
-    pub fn cdf(rooms: &Path, latency: &DataFrame) -> Result<Cdf, ReportError> {
-        let (x, y) = tables::assignment_cdf(rooms)?;
+    pub fn cdf(counts: &latency::LatencyCounts, latency: &DataFrame) -> Result<Cdf, ReportError> {
+        let (x, y) = counts.assignment_cdf();
         let mut marks = Vec::new();
         for q in ["p50", "p90", "p99"] {
             if let Some(v) = overall_assignment(latency, q)? {

@@ -8,6 +8,8 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::ReportError;
+use super::charts::QueueSeries;
+use super::data::MAX_QUEUE_POINTS;
 use super::table::TableThread;
 use crate::engine::time::format_time;
 use crate::engine::{AccountId, Effect, Engine, Event, Owner, Rejection, RoomState, Time, Timer, WaitCode};
@@ -124,6 +126,77 @@ impl QueueBuf {
     }
 }
 
+/// The queue chart's points, gathered as the steps close: the same points
+/// [`super::data::queue_series`] reads back from `queue.parquet` (groups of `k` steps averaged so
+/// that at most [`MAX_QUEUE_POINTS`] remain, and the working spans), without holding the series:
+/// a one-year run at one-minute steps has half a million rows.
+#[derive(Debug, Clone, Default)]
+pub struct QueueChart {
+    /// Steps the window holds; the grouping needs it up front.
+    steps: usize,
+    /// Steps per point.
+    k: usize,
+    rows: usize,
+    /// The open group's step means per chart layer.
+    group: [Vec<f64>; 4],
+    working_since: Option<Time>,
+    out: QueueSeries,
+}
+
+impl QueueChart {
+    /// A chart of the window `[from, end)` in steps of `step` seconds.
+    pub fn new(from: Time, end: Time, step: i64) -> QueueChart {
+        let step = step.max(1);
+        let steps = if end > from { ((end - from) + step - 1) / step } else { 0 } as usize;
+        let k = steps.div_ceil(MAX_QUEUE_POINTS).max(1);
+        let out = QueueSeries { from, end, width: step * k as i64, ..Default::default() };
+        QueueChart { steps, k, out, ..Default::default() }
+    }
+
+    /// One step: its start, whether it starts in working time, and its mean rooms per chart
+    /// layer (waiting, received, in progress, chatbot).
+    pub fn push(&mut self, t: Time, working: bool, layers: [f64; 4]) {
+        if self.rows.is_multiple_of(self.k) {
+            self.out.t.push(t);
+        }
+        for (g, v) in self.group.iter_mut().zip(layers) {
+            g.push(v);
+        }
+        self.rows += 1;
+        if self.rows.is_multiple_of(self.k) {
+            self.close_group();
+        }
+        match (working, self.working_since) {
+            (true, None) => self.working_since = Some(t),
+            (false, Some(a)) => {
+                self.out.working.push((a, t));
+                self.working_since = None;
+            }
+            _ => {}
+        }
+    }
+
+    fn close_group(&mut self) {
+        for (g, layer) in self.group.iter_mut().zip(&mut self.out.layers) {
+            if !g.is_empty() {
+                // Summed in step order, as the reference sums a slice.
+                layer.push(g.iter().sum::<f64>() / g.len() as f64);
+                g.clear();
+            }
+        }
+    }
+
+    /// The points, or None when the steps pushed are not the window's (the caller then reads
+    /// the queue table back).
+    pub fn finish(mut self) -> Option<QueueSeries> {
+        self.close_group();
+        if let Some(a) = self.working_since.take() {
+            self.out.working.push((a, self.out.end));
+        }
+        (self.rows == self.steps).then_some(self.out)
+    }
+}
+
 /// Samples the queue at step boundaries and integrates each account's load and presence.
 #[derive(Debug)]
 pub struct ReportObserver {
@@ -139,6 +212,7 @@ pub struct ReportObserver {
     last_t: Time,
     buf: QueueBuf,
     queue: TableThread<DataFrame>,
+    chart: QueueChart,
     // Accounts.
     tracks: Vec<Track>,
     touched: Vec<u32>,
@@ -161,6 +235,8 @@ pub struct ObserverOutput {
     pub from: Time,
     /// End of the run.
     pub end: Time,
+    /// The queue chart's points (None if the steps did not cover the window).
+    pub queue_chart: Option<QueueSeries>,
 }
 
 impl ReportObserver {
@@ -184,6 +260,7 @@ impl ReportObserver {
             last_t: from,
             buf: QueueBuf::default(),
             queue: TableThread::spawn(dir, "queue", Ok)?,
+            chart: QueueChart::new(from, end, step),
             tracks: Vec::new(),
             touched: Vec::new(),
             bucket,
@@ -243,11 +320,17 @@ impl ReportObserver {
         let b = &mut self.buf;
         b.time.push(format_time(self.step_start));
         b.t.push(self.step_start);
-        b.working.push(engine.calendar().is_working(self.step_start));
+        let working = engine.calendar().is_working(self.step_start);
+        b.working.push(working);
+        let mut means = [0.0; 4];
         for (i, (count, integral)) in snap.iter().zip(self.step_integral).enumerate() {
+            means[i] = integral as f64 / len;
             b.states[i].push(*count);
-            b.means[i].push(integral as f64 / len);
+            b.means[i].push(means[i]);
         }
+        // Chart layers bottom first: waiting, received, in progress, chatbot (STATE_COLUMNS
+        // order is chatbot, waiting, received, in progress).
+        self.chart.push(self.step_start, working, [means[1], means[2], means[3], means[0]]);
         for (v, c) in b.by_code.iter_mut().zip(codes) {
             v.push(c);
         }
@@ -394,6 +477,7 @@ impl ReportObserver {
             bucket: self.bucket,
             from: self.from,
             end: self.end,
+            queue_chart: self.chart.finish(),
         })
     }
 }
@@ -474,5 +558,64 @@ impl ReportObserver {
         for (i, s) in OPEN_STATES.iter().enumerate() {
             self.states[i] = per[s.index()] as i64;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::data::queue_series;
+    use crate::report::table::write_frame;
+
+    /// Steps of a window, with working flags in runs and means that do not sum exactly in
+    /// floating point, written as the queue table's chart columns.
+    fn steps(from: Time, end: Time, step: i64) -> (Vec<i64>, Vec<bool>, [Vec<f64>; 4]) {
+        let mut t = Vec::new();
+        let mut s = from;
+        while s < end {
+            t.push(s);
+            s += step;
+        }
+        let working = t.iter().map(|x| (x / 3_600) % 24 >= 9 && (x / 3_600) % 24 < 18).collect();
+        let layers = std::array::from_fn(|l| t.iter().map(|x| ((x / step) % 97) as f64 / (3.0 + l as f64)).collect());
+        (t, working, layers)
+    }
+
+    fn check(name: &str, from: Time, end: Time, step: i64) {
+        let dir = std::env::temp_dir().join(format!("consult-sim-queue-chart-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (t, working, layers) = steps(from, end, step);
+        let mut chart = QueueChart::new(from, end, step);
+        for i in 0..t.len() {
+            chart.push(t[i], working[i], std::array::from_fn(|l| layers[l][i]));
+        }
+        let mut cols = vec![Column::new("t".into(), t.clone()), Column::new("working".into(), working)];
+        for (name, v) in ["waiting", "received", "in_progress", "chatbot"].iter().zip(layers) {
+            cols.push(Column::new(format!("{name}_mean").into(), v));
+        }
+        let mut df = DataFrame::new_infer_height(cols).unwrap();
+        write_frame(&dir, "queue", &mut df).unwrap();
+        let expected = queue_series(&dir.join("queue.parquet"), from, end, step).unwrap();
+        assert_eq!(chart.finish(), Some(expected), "{name}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn queue_chart_points_equal_the_series_read_back_from_the_queue_table() {
+        // Fewer steps than points; a partial last step and a partial last group; many groups.
+        check("short", 0, 6 * 3_600, 60);
+        check("partial", 1_000, 3 * 86_400 + 17, 60);
+        check("long", 0, 40 * 86_400, 60);
+        // Ending in working time: the last span runs to the end of the window.
+        check("working-end", 0, 10 * 3_600 + 30, 600);
+    }
+
+    #[test]
+    fn queue_chart_of_steps_that_miss_the_window_gives_none() {
+        let mut chart = QueueChart::new(0, 600, 60);
+        chart.push(0, true, [1.0; 4]);
+        assert_eq!(chart.finish(), None);
+        assert_eq!(QueueChart::new(10, 10, 60).finish().map(|q| q.t.len()), Some(0));
     }
 }

@@ -1,11 +1,14 @@
 //! The `rooms` table (SIM7): one row per finished, rejected or censored room, streamed to CSV
-//! and Parquet in batches so that memory holds at most one batch of rooms.
+//! and Parquet in batches so that memory holds at most one batch of rooms. The same thread
+//! counts the latencies of the `latency` table on the way ([`LatencyCounts`]), so the table
+//! never has to be read back.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use polars::prelude::*;
 
+use super::latency::LatencyCounts;
 use super::table::TableThread;
 use super::{Labels, ReportError};
 use crate::stats::{RoomRecord, RoomSink};
@@ -17,30 +20,42 @@ pub const ROOM_BATCH: usize = 32_768;
 pub const TIME_COLUMNS: [&str; 6] =
     ["created_at", "request_at", "waiting_since", "assigned_at", "first_reply_at", "closed_at"];
 
-/// A [`RoomSink`] that writes the `rooms` table from a thread of its own.
+/// A [`RoomSink`] that writes the `rooms` table and counts the latencies from a thread of its
+/// own.
 #[derive(Debug)]
 pub struct RoomTable {
     buf: Vec<RoomRecord>,
-    writer: TableThread<Vec<RoomRecord>>,
+    writer: TableThread<Vec<RoomRecord>, LatencyCounts>,
+    files: bool,
+    seen: u64,
 }
 
 impl RoomTable {
-    /// A table written into `dir`.
-    pub fn new(dir: &Path, labels: Arc<Labels>) -> Result<RoomTable, ReportError> {
-        let writer = TableThread::spawn(dir, "rooms", move |rows: Vec<RoomRecord>| frame(&labels, &rows))?;
-        Ok(RoomTable { buf: Vec::with_capacity(ROOM_BATCH), writer })
+    /// A table written into `dir` when `files` (otherwise the rooms are only counted).
+    pub fn new(dir: &Path, labels: Arc<Labels>, files: bool) -> Result<RoomTable, ReportError> {
+        let counts = LatencyCounts::new(&labels);
+        let writer = TableThread::spawn_with(dir, "rooms", counts, move |counts, rows: Vec<RoomRecord>| {
+            for r in &rows {
+                counts.add(r);
+            }
+            if files { frame(&labels, &rows).map(Some) } else { Ok(None) }
+        })?;
+        Ok(RoomTable { buf: Vec::with_capacity(ROOM_BATCH), writer, files, seen: 0 })
     }
 
-    /// Writes the last batch and the footers; returns the number of rows. Rooms seen after this
-    /// are an error reported by a second call.
-    pub fn finish(&mut self) -> Result<u64, ReportError> {
+    /// Writes the last batch and the footers; returns the number of rows (written, or counted
+    /// when no files are written) and the latency counts. Rooms seen after this are an error
+    /// reported by a second call.
+    pub fn finish(&mut self) -> Result<(u64, LatencyCounts), ReportError> {
         let last = std::mem::take(&mut self.buf);
-        self.writer.finish(last)
+        let (rows, counts) = self.writer.finish_with(last)?;
+        Ok((if self.files { rows } else { self.seen }, counts))
     }
 }
 
 impl RoomSink for RoomTable {
     fn room(&mut self, record: &RoomRecord) {
+        self.seen += 1;
         self.buf.push(record.clone());
         if self.buf.len() >= ROOM_BATCH {
             let batch = std::mem::replace(&mut self.buf, Vec::with_capacity(ROOM_BATCH));

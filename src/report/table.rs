@@ -93,13 +93,19 @@ impl BatchedTable {
     }
 }
 
+/// Batches that may wait for a writer thread.
+const WAITING_BATCHES: usize = 1;
+
 /// A [`BatchedTable`] written by a thread of its own: the simulation hands over batches and goes
-/// on while they are encoded and written, in order. At most two batches wait in the channel, so
-/// memory stays bounded.
+/// on while they are encoded and written, in order. At most one batch waits in the channel
+/// (beside the one being written and the one being filled), so memory stays bounded; a batch
+/// takes tens of milliseconds to write, so one waiting batch is enough to keep the thread busy.
+/// The thread may also fold every batch into a state `S` of its own (the latency counts of the
+/// rooms table), handed back at the end.
 #[derive(Debug)]
-pub struct TableThread<M: Send + 'static> {
+pub struct TableThread<M: Send + 'static, S: Send + 'static = ()> {
     tx: Option<std::sync::mpsc::SyncSender<M>>,
-    worker: Option<std::thread::JoinHandle<Result<u64, ReportError>>>,
+    worker: Option<std::thread::JoinHandle<Result<(u64, S), ReportError>>>,
     name: &'static str,
 }
 
@@ -109,23 +115,50 @@ impl<M: Send + 'static> TableThread<M> {
     where
         F: Fn(M) -> PolarsResult<DataFrame> + Send + 'static,
     {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<M>(2);
+        TableThread::spawn_with(dir, name, (), move |_, batch| to_frame(batch).map(Some))
+    }
+}
+
+impl<M: Send + 'static, S: Send + 'static> TableThread<M, S> {
+    /// Starts a writer thread that folds each batch into `state` and writes the rows
+    /// `step(&mut state, batch)` gives, if any: a thread whose `step` never gives rows writes
+    /// no files (the first rows, possibly none, create them and fix the schema).
+    pub fn spawn_with<F>(
+        dir: &Path,
+        name: &'static str,
+        mut state: S,
+        mut step: F,
+    ) -> Result<TableThread<M, S>, ReportError>
+    where
+        F: FnMut(&mut S, M) -> PolarsResult<Option<DataFrame>> + Send + 'static,
+    {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<M>(WAITING_BATCHES);
         let mut table = BatchedTable::new(dir, name);
         let worker = std::thread::Builder::new()
             .name(format!("{name} writer"))
             .spawn(move || {
                 let mut error = None;
+                let mut wrote = false;
                 // Keep draining after an error so that the sender never blocks.
                 for batch in rx {
-                    if error.is_none()
-                        && let Err(e) = to_frame(batch).map_err(ReportError::from).and_then(|df| table.write(&df))
-                    {
-                        error = Some(e);
+                    if error.is_some() {
+                        continue;
+                    }
+                    match step(&mut state, batch) {
+                        Ok(Some(df)) => {
+                            wrote = true;
+                            if let Err(e) = table.write(&df) {
+                                error = Some(e);
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(e) => error = Some(e.into()),
                     }
                 }
                 match error {
                     Some(e) => Err(e),
-                    None => table.finish(),
+                    None if wrote => Ok((table.finish()?, state)),
+                    None => Ok((0, state)),
                 }
             })
             .map_err(|e| ReportError::io(&dir.join(name), e))?;
@@ -140,8 +173,8 @@ impl<M: Send + 'static> TableThread<M> {
     }
 
     /// Hands over the last batch (possibly empty: it fixes the schema of an empty table), waits
-    /// for the writer and returns the number of rows written.
-    pub fn finish(&mut self, last: M) -> Result<u64, ReportError> {
+    /// for the writer and returns the number of rows written and the thread's state.
+    pub fn finish_with(&mut self, last: M) -> Result<(u64, S), ReportError> {
         self.send(last);
         drop(self.tx.take());
         let worker = self.worker.take().ok_or(ReportError::Finished(self.name))?;
@@ -149,7 +182,14 @@ impl<M: Send + 'static> TableThread<M> {
     }
 }
 
-impl<M: Send + 'static> Drop for TableThread<M> {
+impl<M: Send + 'static> TableThread<M> {
+    /// As [`TableThread::finish_with`], for a thread without state.
+    pub fn finish(&mut self, last: M) -> Result<u64, ReportError> {
+        self.finish_with(last).map(|(rows, ())| rows)
+    }
+}
+
+impl<M: Send + 'static, S: Send + 'static> Drop for TableThread<M, S> {
     /// A table abandoned (a failed run) still waits for its writer, so that no thread writes into
     /// a staging folder being removed.
     fn drop(&mut self) {

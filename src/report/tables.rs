@@ -1,5 +1,6 @@
-//! The derived tables: `latency` (polars lazy over the written rooms Parquet), `agents`,
-//! `entry_paths`, `messages` and `closes`.
+//! The derived tables: `agents`, `entry_paths`, `messages` and `closes`, and the `latency`
+//! table's reference query (the report builds that table from exact counts, see
+//! [`super::latency`]; this polars query over a rooms Parquet file is what they must equal).
 
 use std::path::Path;
 
@@ -41,39 +42,36 @@ fn string_order(labels: Vec<String>) -> PolarsResult<DataFrame> {
 }
 
 fn dimensions(labels: &Labels) -> PolarsResult<Vec<Dimension>> {
-    // Integer `/` truncates (Rust division), which is the floor for the positive times of a
-    // scenario; `floor_div` would need polars' `round_series` feature.
+    // Polars' integer `/` and `%` floor (`latency::hour_of_day` and `weekday` do the same).
     let req = || col("request_at");
-    let mut codes: Vec<String> = WaitCode::ALL.iter().map(|c| c.as_str().to_string()).collect();
-    codes.push("none".into());
+    let [all, hours, weekdays, channels, categories, codes, paths] = super::latency::dimension_keys(labels);
     Ok(vec![
-        Dimension { name: "all", key: lit("all"), order: string_order(vec!["all".into()])? },
+        Dimension { name: "all", key: lit("all"), order: string_order(all)? },
         Dimension {
             name: "hour_of_day",
             key: (req() % lit(86_400i64)) / lit(3_600i64),
-            order: int_order((0..24i64).collect(), (0..24).map(|h| format!("{h:02}")).collect())?,
+            order: int_order((0..24i64).collect(), hours)?,
         },
         Dimension {
             // 1970-01-01 was a Thursday: (days + 3) mod 7 is 0 on Mondays.
             name: "weekday",
             key: (req() / lit(86_400i64) + lit(3i64)) % lit(7i64),
-            order: int_order((0..7i64).collect(), WEEKDAYS.iter().map(|d| d.to_string()).collect())?,
+            order: int_order((0..7i64).collect(), weekdays)?,
         },
-        Dimension { name: "channel", key: col("channel"), order: string_order(labels.channels.clone())? },
-        Dimension { name: "category", key: col("category"), order: string_order(labels.categories.clone())? },
+        Dimension { name: "channel", key: col("channel"), order: string_order(channels)? },
+        Dimension { name: "category", key: col("category"), order: string_order(categories)? },
         Dimension { name: "wait_code", key: col("wait_code").fill_null(lit("none")), order: string_order(codes)? },
-        Dimension {
-            name: "assign_path",
-            key: col("assign_path"),
-            order: string_order(AssignPath::ALL.iter().map(|p| p.as_str().to_string()).collect())?,
-        },
+        Dimension { name: "assign_path", key: col("assign_path"), order: string_order(paths)? },
     ])
 }
 
-/// The `latency` table: for each dimension, key and metric, the count, mean, p50, p90, p95,
-/// p99 and max of the latency in seconds, computed by polars from the rooms Parquet file.
-/// Rooms without a request, or without the metric's end event, do not count.
-pub fn latency(rooms_parquet: &Path, labels: &Labels) -> Result<DataFrame, ReportError> {
+/// The `latency` table as a polars query over a rooms Parquet file: for each dimension, key
+/// and metric, the count, mean, p50, p90, p95, p99 and max of the latency in seconds. Rooms
+/// without a request, or without the metric's end event, do not count. Its memory grows with
+/// the rooms (the quantiles hold every value), so the report uses
+/// [`super::latency::LatencyCounts::table`], which gives the same frame; this is the reference
+/// the tests hold it to.
+pub fn latency_query(rooms_parquet: &Path, labels: &Labels) -> Result<DataFrame, ReportError> {
     let path = PlRefPath::try_from_path(rooms_parquet)?;
     let rooms = LazyFrame::scan_parquet(path, ScanArgsParquet::default())?.filter(col("request_at").is_not_null());
     let mut parts = Vec::new();
@@ -118,9 +116,10 @@ pub fn collect_streaming(lf: LazyFrame) -> Result<DataFrame, ReportError> {
     Ok(lf.collect_with_engine(Engine::Streaming)?.unwrap_single())
 }
 
-/// The distinct assignment latencies with their cumulative share, for the CDF chart. Polars
-/// counts the requests per latency; the running sum is the chart's.
-pub fn assignment_cdf(rooms_parquet: &Path) -> Result<(Vec<i64>, Vec<f64>), ReportError> {
+/// The distinct assignment latencies with their cumulative share, for the CDF chart, as a
+/// polars query over a rooms Parquet file (the reference of
+/// [`super::latency::LatencyCounts::assignment_cdf`]).
+pub fn assignment_cdf_query(rooms_parquet: &Path) -> Result<(Vec<i64>, Vec<f64>), ReportError> {
     let path = PlRefPath::try_from_path(rooms_parquet)?;
     let df = LazyFrame::scan_parquet(path, ScanArgsParquet::default())?
         .filter(col("request_at").is_not_null().and(col("assigned_at").is_not_null()))
