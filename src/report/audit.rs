@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use polars::prelude::*;
 
+use crate::scenario::model::CsvPolicy;
+
 use super::table::TableThread;
 use super::{Labels, ReportError};
 use crate::engine::{AuditEntry, Effect, Engine, Event, Owner, Rejection, Time};
@@ -23,8 +25,8 @@ pub struct AuditTable {
 
 impl AuditTable {
     /// A table written into `dir`.
-    pub fn new(dir: &Path, labels: Arc<Labels>) -> Result<AuditTable, ReportError> {
-        let writer = TableThread::spawn(dir, "audit", move |rows: Vec<AuditEntry>| frame(&labels, &rows))?;
+    pub fn new(dir: &Path, labels: Arc<Labels>, csv: CsvPolicy) -> Result<AuditTable, ReportError> {
+        let writer = TableThread::spawn(dir, "audit", csv, move |rows: Vec<AuditEntry>| frame(&labels, &rows))?;
         Ok(AuditTable { buf: Vec::with_capacity(1024), writer })
     }
 

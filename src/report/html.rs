@@ -28,8 +28,11 @@ table{border-collapse:collapse;font-size:.92em}td,th{border:1px solid #ddd;paddi
 th{background:#f3f3f3}td.v{text-align:right;font-variant-numeric:tabular-nums}tr.s td{border-top:2px solid #999}\
 figure{margin:1.2em 0}img{max-width:100%;border:1px solid #eee}figcaption{font-size:.9em;color:#555}";
 
-/// The page. `tables` lists (table name, rows, description).
-pub fn page(title: &str, summary: &Summary, tables: &[(&str, u64, &str)]) -> String {
+/// One table of the page: name, rows, what it holds, and whether its CSV copy was written.
+pub type TableLine<'a> = (&'a str, u64, &'a str, bool);
+
+/// The page, with a line per table.
+pub fn page(title: &str, summary: &Summary, tables: &[TableLine]) -> String {
     let mut s = String::new();
     let t = escape(title);
     let _ = writeln!(s, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">");
@@ -65,11 +68,18 @@ pub fn page(title: &str, summary: &Summary, tables: &[(&str, u64, &str)]) -> Str
         s,
         "<h2 id=\"tables\">Tables</h2>\n<table>\n<tr><th>table</th><th>rows</th><th>what</th><th>files</th></tr>"
     );
-    for (name, rows, what) in tables {
+    for (name, rows, what, has_csv) in tables {
+        // A table too large for a spreadsheet has no CSV copy (report.csv: auto).
+        let csv = if *has_csv {
+            format!("<a href=\"{name}.csv\">CSV</a> · ")
+        } else {
+            "<span title=\"more rows than a spreadsheet holds; report.csv: always writes it\">no CSV</span> · "
+                .to_string()
+        };
         let _ = writeln!(
             s,
             "<tr><td>{name}</td><td class=\"v\">{rows}</td><td>{}</td>\
-             <td><a href=\"{name}.csv\">CSV</a> · <a href=\"{name}.parquet\">Parquet</a></td></tr>",
+             <td>{csv}<a href=\"{name}.parquet\">Parquet</a></td></tr>",
             escape(what)
         );
     }

@@ -200,6 +200,7 @@ mod tests {
     use super::*;
     use crate::engine::RoomState;
     use crate::report::{rooms, table, tables};
+    use crate::scenario::model::CsvPolicy;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
@@ -316,7 +317,7 @@ mod tests {
             counts.add(r);
         }
         let mut frame = rooms::frame(&labels, &rooms).unwrap();
-        table::write_frame(&dir, "rooms", &mut frame).unwrap();
+        table::write_frame(&dir, "rooms", &mut frame, CsvPolicy::Always).unwrap();
         let pq = dir.join("rooms.parquet");
         let mut expected = tables::latency_query(&pq, &labels).unwrap();
         let mut got = counts.table().unwrap();
@@ -324,8 +325,8 @@ mod tests {
         assert!(got.equals_missing(&expected), "got {got}\nexpected {expected}");
         // Every dimension shows up, with the unknown channel and the repeated category.
         assert_eq!(got.height(), 2 * (1 + 24 + 7 + 3 + 4 + 13 + 5));
-        table::write_frame(&dir, "got", &mut got).unwrap();
-        table::write_frame(&dir, "expected", &mut expected).unwrap();
+        table::write_frame(&dir, "got", &mut got, CsvPolicy::Always).unwrap();
+        table::write_frame(&dir, "expected", &mut expected, CsvPolicy::Always).unwrap();
         for ext in ["csv", "parquet"] {
             let read = |name: &str| std::fs::read(dir.join(format!("{name}.{ext}"))).unwrap();
             assert_eq!(read("got"), read("expected"), "{ext}");
@@ -339,7 +340,7 @@ mod tests {
         let labels = labels();
         let dir = scratch("empty");
         let mut frame = rooms::frame(&labels, &[]).unwrap();
-        table::write_frame(&dir, "rooms", &mut frame).unwrap();
+        table::write_frame(&dir, "rooms", &mut frame, CsvPolicy::Always).unwrap();
         let expected = tables::latency_query(&dir.join("rooms.parquet"), &labels).unwrap();
         let got = LatencyCounts::new(&labels).table().unwrap();
         assert_eq!((got.height(), got.schema()), (0, expected.schema()));

@@ -243,14 +243,15 @@ pub fn run_with_report_and<O: crate::sim::Observer>(
     let (start, end) = (sc.start(), sc.end());
     let from = start + sc.file.warm_up.secs();
     let step = sc.file.report.queue_step.secs().max(1);
+    let csv = sc.file.report.csv;
 
     let started = Instant::now();
     let observers = (
-        (ReportObserver::new(&dir, from, end, step)?, AuditTable::new(&dir, labels.clone())?),
+        (ReportObserver::new(&dir, from, end, step, csv)?, AuditTable::new(&dir, labels.clone(), csv)?),
         Progress::new(opts.progress, start, end),
     );
     let (mut output, (((observer, audit), progress), extra)) =
-        run_observed(sc, settings, RoomTable::new(&dir, labels.clone(), sc.file.report.rooms)?, |ids| {
+        run_observed(sc, settings, RoomTable::new(&dir, labels.clone(), sc.file.report.rooms, csv)?, |ids| {
             Ok((observers, make(ids)?))
         })?;
     let run_secs = started.elapsed().as_secs_f64();
@@ -300,7 +301,7 @@ fn write_derived(
         ("messages", &mut messages),
         ("closes", &mut closes),
     ] {
-        table::write_frame(dir, name, df)?;
+        table::write_frame(dir, name, df, sc.file.report.csv)?;
     }
     let title = format!("consult-sim run: {}", sc.file.name);
     write_file(dir, "summary.md", output.summary.markdown(&title).as_bytes())?;
@@ -326,12 +327,12 @@ fn write_derived(
         ("closes", closes.height() as u64),
         ("audit", audit_rows),
     ];
-    let mut listed: Vec<(&str, u64, &str)> = Vec::new();
+    let mut listed: Vec<html::TableLine> = Vec::new();
     for ((name, what), (_, n)) in TABLES.iter().zip(&rows) {
         if *name == "rooms" && !sc.file.report.rooms {
             continue;
         }
-        listed.push((name, *n, what));
+        listed.push((name, *n, what, dir.join(format!("{name}.csv")).is_file()));
     }
     write_file(dir, "index.html", html::page(&title, &output.summary, &listed).as_bytes())?;
     Ok(rows)

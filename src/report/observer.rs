@@ -7,6 +7,8 @@ use std::path::Path;
 
 use polars::prelude::*;
 
+use crate::scenario::model::CsvPolicy;
+
 use super::ReportError;
 use super::charts::QueueSeries;
 use super::data::MAX_QUEUE_POINTS;
@@ -241,7 +243,7 @@ pub struct ObserverOutput {
 
 impl ReportObserver {
     /// An observer of the window `[from, end)` that writes the queue table into `dir`.
-    pub fn new(dir: &Path, from: Time, end: Time, step: i64) -> Result<ReportObserver, ReportError> {
+    pub fn new(dir: &Path, from: Time, end: Time, step: i64, csv: CsvPolicy) -> Result<ReportObserver, ReportError> {
         let window = (end - from).max(0);
         let bucket = HEAT_BUCKETS
             .iter()
@@ -259,7 +261,7 @@ impl ReportObserver {
             step_integral: [0; 4],
             last_t: from,
             buf: QueueBuf::default(),
-            queue: TableThread::spawn(dir, "queue", Ok)?,
+            queue: TableThread::spawn(dir, "queue", csv, Ok)?,
             chart: QueueChart::new(from, end, step),
             tracks: Vec::new(),
             touched: Vec::new(),
@@ -595,7 +597,7 @@ mod tests {
             cols.push(Column::new(format!("{name}_mean").into(), v));
         }
         let mut df = DataFrame::new_infer_height(cols).unwrap();
-        write_frame(&dir, "queue", &mut df).unwrap();
+        write_frame(&dir, "queue", &mut df, CsvPolicy::Always).unwrap();
         let expected = queue_series(&dir.join("queue.parquet"), from, end, step).unwrap();
         assert_eq!(chart.finish(), Some(expected), "{name}");
         let _ = std::fs::remove_dir_all(&dir);

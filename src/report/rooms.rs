@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use polars::prelude::*;
 
+use crate::scenario::model::CsvPolicy;
+
 use super::latency::LatencyCounts;
 use super::table::TableThread;
 use super::{Labels, ReportError};
@@ -32,9 +34,9 @@ pub struct RoomTable {
 
 impl RoomTable {
     /// A table written into `dir` when `files` (otherwise the rooms are only counted).
-    pub fn new(dir: &Path, labels: Arc<Labels>, files: bool) -> Result<RoomTable, ReportError> {
+    pub fn new(dir: &Path, labels: Arc<Labels>, files: bool, csv: CsvPolicy) -> Result<RoomTable, ReportError> {
         let counts = LatencyCounts::new(&labels);
-        let writer = TableThread::spawn_with(dir, "rooms", counts, move |counts, rows: Vec<RoomRecord>| {
+        let writer = TableThread::spawn_with(dir, "rooms", csv, counts, move |counts, rows: Vec<RoomRecord>| {
             for r in &rows {
                 counts.add(r);
             }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use super::ReportError;
+use crate::scenario::model::CsvPolicy;
 
 /// Decimal places of floats in CSV files (Parquet keeps the exact values).
 pub const CSV_FLOAT_DECIMALS: usize = 3;
@@ -26,20 +27,26 @@ fn parquet_writer(w: File) -> ParquetWriter<File> {
     ParquetWriter::new(w).with_compression(ParquetCompression::Zstd(None)).set_parallel(false)
 }
 
-/// Writes `<dir>/<name>.csv` and `<dir>/<name>.parquet` from one frame.
-pub fn write_frame(dir: &Path, name: &str, df: &mut DataFrame) -> Result<(), ReportError> {
-    let csv = dir.join(format!("{name}.csv"));
-    csv_writer(create(&csv)?).finish(df)?;
+/// Writes `<dir>/<name>.parquet` from one frame, and `<dir>/<name>.csv` when `csv` allows it.
+pub fn write_frame(dir: &Path, name: &str, df: &mut DataFrame, csv: CsvPolicy) -> Result<(), ReportError> {
+    if csv.allows(df.height() as u64) {
+        let csv = dir.join(format!("{name}.csv"));
+        csv_writer(create(&csv)?).finish(df)?;
+    }
     let pq = dir.join(format!("{name}.parquet"));
     parquet_writer(create(&pq)?).finish(df)?;
     Ok(())
 }
 
-/// A table written in batches to `<name>.csv` and `<name>.parquet`.
+/// A table written in batches to `<name>.parquet` and, while the CSV policy allows its size so
+/// far, `<name>.csv`. A CSV outgrown mid-run is removed whole, never left truncated.
 pub struct BatchedTable {
     dir: PathBuf,
     name: &'static str,
-    writers: Option<(polars::io::csv::write::BatchedWriter<File>, polars::io::parquet::write::BatchedWriter<File>)>,
+    /// Rows up to which the CSV copy is kept (None: no CSV).
+    csv_max_rows: Option<u64>,
+    csv: Option<polars::io::csv::write::BatchedWriter<File>>,
+    parquet: Option<polars::io::parquet::write::BatchedWriter<File>>,
     rows: u64,
 }
 
@@ -55,8 +62,17 @@ impl std::fmt::Debug for BatchedTable {
 
 impl BatchedTable {
     /// A table in `dir`; files are created with the first batch (its schema is the table's).
-    pub fn new(dir: &Path, name: &'static str) -> BatchedTable {
-        BatchedTable { dir: dir.to_path_buf(), name, writers: None, rows: 0 }
+    pub fn new(dir: &Path, name: &'static str, csv_policy: CsvPolicy) -> BatchedTable {
+        BatchedTable::with_csv_max_rows(dir, name, csv_policy.max_rows())
+    }
+
+    /// A table whose CSV copy is kept up to `csv_max_rows` rows (None: no CSV).
+    pub fn with_csv_max_rows(dir: &Path, name: &'static str, csv_max_rows: Option<u64>) -> BatchedTable {
+        BatchedTable { dir: dir.to_path_buf(), name, csv_max_rows, csv: None, parquet: None, rows: 0 }
+    }
+
+    fn csv_path(&self) -> PathBuf {
+        self.dir.join(format!("{}.csv", self.name))
     }
 
     /// Rows written so far.
@@ -66,28 +82,42 @@ impl BatchedTable {
 
     /// Appends one batch (possibly empty: the first one fixes the schema and the header).
     pub fn write(&mut self, df: &DataFrame) -> Result<(), ReportError> {
-        if self.writers.is_none() {
+        if self.parquet.is_none() {
             let schema = df.schema();
-            let csv = csv_writer(create(&self.dir.join(format!("{}.csv", self.name)))?).batched(schema)?;
+            if self.csv_max_rows.is_some() {
+                self.csv = Some(csv_writer(create(&self.csv_path())?).batched(schema)?);
+            }
             let pq = parquet_writer(create(&self.dir.join(format!("{}.parquet", self.name)))?).batched(schema)?;
-            self.writers = Some((csv, pq));
+            self.parquet = Some(pq);
         }
         if df.height() == 0 {
             return Ok(());
         }
-        let (csv, pq) = self.writers.as_mut().expect("writers were created above");
+        let rows = self.rows + df.height() as u64;
+        if self.csv.is_some() && self.csv_max_rows.is_some_and(|max| rows > max) {
+            // The table outgrew what its CSV is for: Parquet alone holds it.
+            self.csv = None;
+            let path = self.csv_path();
+            std::fs::remove_file(&path).map_err(|e| ReportError::io(&path, e))?;
+        }
         // Both writers want aligned chunks; a batch built from vectors has one chunk per column.
-        csv.write_batch(df)?;
-        pq.write_batch(df)?;
-        self.rows += df.height() as u64;
+        if let Some(csv) = self.csv.as_mut() {
+            csv.write_batch(df)?;
+        }
+        if let Some(pq) = self.parquet.as_mut() {
+            pq.write_batch(df)?;
+        }
+        self.rows = rows;
         Ok(())
     }
 
     /// Writes the footers. At least one batch (possibly empty) must have been written: the
     /// first one gives the schema.
     pub fn finish(mut self) -> Result<u64, ReportError> {
-        let (mut csv, pq) = self.writers.take().ok_or(ReportError::Finished(self.name))?;
-        csv.finish()?;
+        let pq = self.parquet.take().ok_or(ReportError::Finished(self.name))?;
+        if let Some(mut csv) = self.csv.take() {
+            csv.finish()?;
+        }
         pq.finish()?;
         Ok(self.rows)
     }
@@ -111,11 +141,11 @@ pub struct TableThread<M: Send + 'static, S: Send + 'static = ()> {
 
 impl<M: Send + 'static> TableThread<M> {
     /// Starts the writer of `<dir>/<name>.{csv,parquet}`; `to_frame` turns a batch into rows.
-    pub fn spawn<F>(dir: &Path, name: &'static str, to_frame: F) -> Result<TableThread<M>, ReportError>
+    pub fn spawn<F>(dir: &Path, name: &'static str, csv: CsvPolicy, to_frame: F) -> Result<TableThread<M>, ReportError>
     where
         F: Fn(M) -> PolarsResult<DataFrame> + Send + 'static,
     {
-        TableThread::spawn_with(dir, name, (), move |_, batch| to_frame(batch).map(Some))
+        TableThread::spawn_with(dir, name, csv, (), move |_, batch| to_frame(batch).map(Some))
     }
 }
 
@@ -126,6 +156,7 @@ impl<M: Send + 'static, S: Send + 'static> TableThread<M, S> {
     pub fn spawn_with<F>(
         dir: &Path,
         name: &'static str,
+        csv: CsvPolicy,
         mut state: S,
         mut step: F,
     ) -> Result<TableThread<M, S>, ReportError>
@@ -133,7 +164,7 @@ impl<M: Send + 'static, S: Send + 'static> TableThread<M, S> {
         F: FnMut(&mut S, M) -> PolarsResult<Option<DataFrame>> + Send + 'static,
     {
         let (tx, rx) = std::sync::mpsc::sync_channel::<M>(WAITING_BATCHES);
-        let mut table = BatchedTable::new(dir, name);
+        let mut table = BatchedTable::new(dir, name, csv);
         let worker = std::thread::Builder::new()
             .name(format!("{name} writer"))
             .spawn(move || {
@@ -197,5 +228,55 @@ impl<M: Send + 'static, S: Send + 'static> Drop for TableThread<M, S> {
         if let Some(worker) = self.worker.take() {
             let _ = worker.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn batch(from: i64, n: i64) -> DataFrame {
+        df!("room" => (from..from + n).collect::<Vec<i64>>()).expect("a frame")
+    }
+
+    fn dir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("consult-sim-table-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).expect("temp dir");
+        d
+    }
+
+    /// A table that outgrows its CSV limit keeps only the Parquet file, with every row; a table
+    /// within it gets both; `never` writes no CSV at all.
+    #[test]
+    fn a_table_outgrowing_its_csv_limit_is_parquet_only() {
+        let d = dir("limit");
+        let mut big = BatchedTable::with_csv_max_rows(&d, "big", Some(25));
+        let mut small = BatchedTable::with_csv_max_rows(&d, "small", Some(25));
+        let mut none = BatchedTable::with_csv_max_rows(&d, "none", None);
+        for i in 0..3 {
+            big.write(&batch(i * 10, 10)).expect("writes");
+        }
+        small.write(&batch(0, 25)).expect("writes");
+        none.write(&batch(0, 5)).expect("writes");
+        assert_eq!(big.finish().expect("finishes"), 30);
+        assert_eq!(small.finish().expect("finishes"), 25);
+        assert_eq!(none.finish().expect("finishes"), 5);
+        assert!(!d.join("big.csv").exists(), "no truncated CSV is left");
+        let f = File::open(d.join("big.parquet")).expect("parquet written");
+        assert_eq!(ParquetReader::new(f).finish().expect("reads").height(), 30);
+        let csv = std::fs::read_to_string(d.join("small.csv")).expect("csv written");
+        assert_eq!(csv.lines().count(), 26, "header and 25 rows");
+        assert!(!d.join("none.csv").exists() && d.join("none.parquet").exists());
+    }
+
+    /// `auto` keeps a CSV up to a spreadsheet's row count; `always` and `never` as named.
+    #[test]
+    fn csv_policies_and_the_spreadsheet_limit() {
+        use crate::scenario::model::SPREADSHEET_ROWS;
+        assert!(CsvPolicy::Auto.allows(SPREADSHEET_ROWS) && !CsvPolicy::Auto.allows(SPREADSHEET_ROWS + 1));
+        assert!(CsvPolicy::Always.allows(u64::MAX) && !CsvPolicy::Never.allows(0));
+        assert_eq!(CsvPolicy::Auto.max_rows(), Some(1_048_575));
+        assert_eq!(CsvPolicy::Never.max_rows(), None);
     }
 }

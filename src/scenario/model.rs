@@ -684,10 +684,45 @@ pub struct ReportSpec {
     pub queue_step: Duration,
     /// Write one row per room.
     pub rooms: bool,
+    /// Which tables get a CSV copy beside their Parquet file.
+    pub csv: CsvPolicy,
 }
 
 impl Default for ReportSpec {
     fn default() -> Self {
-        ReportSpec { queue_step: Duration::minutes(1), rooms: true }
+        ReportSpec { queue_step: Duration::minutes(1), rooms: true, csv: CsvPolicy::Auto }
+    }
+}
+
+/// Rows a spreadsheet holds below its header (Excel and LibreOffice Calc: 1,048,576 rows).
+pub const SPREADSHEET_ROWS: u64 = 1_048_575;
+
+/// Which report tables are also written as CSV (Parquet is always written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CsvPolicy {
+    /// Tables that fit a spreadsheet (at most 1,048,575 rows); larger ones (the rooms and audit
+    /// tables of a long run: gigabytes of text no spreadsheet opens) are Parquet only.
+    #[default]
+    Auto,
+    /// Every table, whatever its size.
+    Always,
+    /// No CSV at all.
+    Never,
+}
+
+impl CsvPolicy {
+    /// The most rows a table may have and keep its CSV copy (None: no CSV).
+    pub fn max_rows(self) -> Option<u64> {
+        match self {
+            CsvPolicy::Auto => Some(SPREADSHEET_ROWS),
+            CsvPolicy::Always => Some(u64::MAX),
+            CsvPolicy::Never => None,
+        }
+    }
+
+    /// Whether a table of `rows` rows gets its CSV copy.
+    pub fn allows(self, rows: u64) -> bool {
+        self.max_rows().is_some_and(|max| rows <= max)
     }
 }

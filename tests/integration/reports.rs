@@ -319,3 +319,24 @@ scripted:
         assert!(dest.join(&file).is_file(), "{file} is written");
     }
 }
+
+/// `report.csv: never` writes every table as Parquet only, and the page says there is no CSV.
+#[test]
+fn report_csv_never_writes_parquet_only() {
+    let mut sc = quickstart();
+    sc.file.report.csv = consult_sim::scenario::model::CsvPolicy::Never;
+    let dest = tmpdir("csv-never").join("report");
+    let (_, report) = report::run_with_report(
+        &sc,
+        RunSettings { seed: None, check_invariants: false },
+        &dest,
+        ReportOptions::default(),
+    )
+    .expect("the report is written");
+    assert!(report.files.iter().all(|f| !f.ends_with(".csv")), "{:?}", report.files);
+    for (t, _) in TABLES {
+        assert!(dest.join(format!("{t}.parquet")).is_file(), "{t}.parquet");
+    }
+    let page = std::fs::read_to_string(dest.join("index.html")).expect("the page");
+    assert_eq!(page.matches(">no CSV</span>").count(), TABLES.len());
+}
