@@ -30,7 +30,7 @@ const BATCH_ROWS: usize = 64 * 1024;
 
 /// Rows handed over to the simulation at a time: few enough to be still in the cache when the
 /// simulation takes them, if both threads share one core.
-const HANDOVER_ROWS: usize = 1024;
+const HANDOVER_ROWS: usize = 16 * 1024;
 
 /// Rows in file order.
 type Rows = VecDeque<TraceRow>;
