@@ -459,6 +459,13 @@ impl<'a> Coded<'a> {
     }
 }
 
+impl Coded<'_> {
+    /// Per row: the resolved id, [`CODE_EMPTY`] or [`CODE_UNRESOLVED`].
+    pub fn codes(&self) -> &[u32] {
+        &self.codes
+    }
+}
+
 /// A view's slot in the memo (the view's bytes mixed, then the top bits).
 #[inline]
 fn memo_slot(key: u128) -> usize {

@@ -767,6 +767,24 @@ mod tests {
         }
     }
 
+    /// A coded column gives every row of one name the same id (a repeat hits the memo or the row
+    /// before),
+    /// marks empty cells, and leaves an unknown name to the row's decoding (which reports it).
+    #[test]
+    fn a_coded_column_gives_each_name_its_id_marks_empty_cells_and_leaves_unknown_names_to_the_row() {
+        use super::super::codec::{CODE_EMPTY, CODE_UNRESOLVED};
+        use polars::prelude::{NamedFrom, Series};
+        let sc = crate::scenario::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/quickstart.yaml")))
+            .expect("quickstart loads");
+        let engine = crate::engine::Engine::new(sc.engine_config()).expect("engine");
+        let names = Names::of(&engine, sc.start());
+        let cells = [Some("kakao"), Some("web"), Some("kakao"), None, Some(" web "), Some("fax"), Some("  ")];
+        let series = Series::new("channel".into(), &cells).rechunk();
+        let text = series.str().expect("text").downcast_as_array();
+        let coded = Coded::new(text, NameKind::Channel, &names);
+        assert_eq!(coded.codes(), &[1, 0, 1, CODE_EMPTY, 0, CODE_UNRESOLVED, CODE_EMPTY]);
+    }
+
     #[test]
     fn a_misspelt_column_gets_a_hint() {
         assert_eq!(closest("acount"), Some("account"));
