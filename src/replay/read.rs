@@ -645,13 +645,19 @@ mod tests {
         Event, ProfileOutcome, Role, RoomId, Settings, TimeOfDay, TimeWindow,
     };
 
-    /// Every SIM2 event survives encode → DataFrame (as the recorder writes it) → decode.
-    #[test]
-    fn every_event_survives_the_trace() {
+    /// The quickstart scenario, its engine and the names a trace of it uses.
+    fn quickstart() -> (crate::scenario::Scenario, crate::engine::Engine, Names) {
         let sc = crate::scenario::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/quickstart.yaml")))
             .expect("quickstart loads");
         let engine = crate::engine::Engine::new(sc.engine_config()).expect("engine");
         let names = Names::of(&engine, sc.start());
+        (sc, engine, names)
+    }
+
+    /// Every SIM2 event survives encode → DataFrame (as the recorder writes it) → decode.
+    #[test]
+    fn every_event_survives_the_trace() {
+        let (sc, engine, names) = quickstart();
         let a = |id: &str| engine.account_id(id).unwrap();
         let (r, c) = (RoomId(7), CustomerId(1 << 62));
         let mut settings = Settings::default();
@@ -768,16 +774,13 @@ mod tests {
     }
 
     /// A coded column gives every row of one name the same id (a repeat hits the memo or the row
-    /// before),
-    /// marks empty cells, and leaves an unknown name to the row's decoding (which reports it).
+    /// before), marks empty cells, and leaves an unknown name to the row's decoding (which
+    /// reports it).
     #[test]
     fn a_coded_column_gives_each_name_its_id_marks_empty_cells_and_leaves_unknown_names_to_the_row() {
         use super::super::codec::{CODE_EMPTY, CODE_UNRESOLVED};
         use polars::prelude::{NamedFrom, Series};
-        let sc = crate::scenario::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/quickstart.yaml")))
-            .expect("quickstart loads");
-        let engine = crate::engine::Engine::new(sc.engine_config()).expect("engine");
-        let names = Names::of(&engine, sc.start());
+        let (_, _, names) = quickstart();
         let cells = [Some("kakao"), Some("web"), Some("kakao"), None, Some(" web "), Some("fax"), Some("  ")];
         let series = Series::new("channel".into(), &cells).rechunk();
         let text = series.str().expect("text").downcast_as_array();
