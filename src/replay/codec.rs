@@ -276,6 +276,8 @@ pub enum Cell<'a> {
 
 /// Arrow arrays of the trace's text and integer columns.
 pub type StrArray = <polars::prelude::StringType as polars::prelude::PolarsDataType>::Array;
+/// Any arrow array (polars names arrow's `Array` trait only through `ArrayRef`).
+type DynArray = <polars::prelude::ArrayRef as std::ops::Deref>::Target;
 /// See [`StrArray`].
 pub type IntArray = <polars::prelude::Int64Type as polars::prelude::PolarsDataType>::Array;
 
@@ -285,20 +287,41 @@ pub enum ColData<'a> {
     Missing,
     /// Text.
     Str(&'a StrArray),
-    /// Whole numbers.
-    Int(&'a IntArray),
+    /// Text whose cells were resolved once per distinct value (see [`Coded`]).
+    Coded(Coded<'a>),
+    /// Whole numbers, read from the array's slice.
+    Int {
+        /// The array (its validity).
+        array: &'a IntArray,
+        /// Its values.
+        values: &'a [i64],
+        /// Whether no cell is null.
+        all_valid: bool,
+    },
 }
 
 impl<'a> ColData<'a> {
+    /// A column of whole numbers.
+    pub fn int(array: &'a IntArray) -> ColData<'a> {
+        ColData::Int {
+            array,
+            values: array.values().as_slice(),
+            all_valid: array.validity().is_none_or(|v| v.unset_bits() == 0),
+        }
+    }
+
     #[inline]
     fn cell(&self, i: usize) -> Cell<'a> {
         match self {
             ColData::Missing => Cell::Null,
-            ColData::Str(a) => a.get(i).map(Cell::Str).unwrap_or(Cell::Null),
-            ColData::Int(a) => match a.validity() {
-                Some(v) if !v.get_bit(i) => Cell::Null,
-                _ => Cell::Int(a.value(i)),
-            },
+            ColData::Str(a) | ColData::Coded(Coded { text: a, .. }) => a.get(i).map(Cell::Str).unwrap_or(Cell::Null),
+            ColData::Int { array, values, all_valid } => {
+                if *all_valid || array.validity().is_none_or(|v| v.get_bit(i)) {
+                    Cell::Int(values[i])
+                } else {
+                    Cell::Null
+                }
+            }
         }
     }
 
@@ -306,10 +329,148 @@ impl<'a> ColData<'a> {
     fn is_null(&self, i: usize) -> bool {
         match self {
             ColData::Missing => true,
-            ColData::Str(a) => a.get(i).is_none(),
-            ColData::Int(a) => a.validity().is_some_and(|v| !v.get_bit(i)),
+            ColData::Str(a) | ColData::Coded(Coded { text: a, .. }) => a.get(i).is_none(),
+            ColData::Int { array, all_valid, .. } => !*all_valid && array.validity().is_some_and(|v| !v.get_bit(i)),
         }
     }
+
+    /// The resolved code of a cell, when its column is coded and the cell resolved.
+    #[inline]
+    fn code(&self, i: usize) -> Option<u32> {
+        match self {
+            ColData::Coded(c) => c.codes.get(i).copied().filter(|&k| k != CODE_UNRESOLVED),
+            _ => None,
+        }
+    }
+}
+
+/// Code of an empty cell (null, or only white space).
+pub const CODE_EMPTY: u32 = u32::MAX;
+/// Code of a cell that did not resolve (an unknown name): the row's decoding reads its text and
+/// reports it.
+pub const CODE_UNRESOLVED: u32 = u32::MAX - 1;
+
+/// A text column of names (events, accounts, channels, categories, profiles) resolved once per
+/// distinct cell of a batch instead of once per row. A Parquet dictionary page decodes into
+/// string views that share the dictionary's bytes, so every row holding one dictionary entry has
+/// the identical 16-byte view; short names (≤ 12 bytes) are held in the view itself. A view is
+/// therefore resolved once, and each row costs one probe of a small table keyed by its view.
+pub struct Coded<'a> {
+    text: &'a StrArray,
+    /// Per row: the resolved id, [`CODE_EMPTY`] or [`CODE_UNRESOLVED`].
+    codes: Vec<u32>,
+}
+
+/// How a coded column's names resolve.
+#[derive(Clone, Copy)]
+pub enum NameKind {
+    /// `event`: the index in [`EVENT_NAMES`].
+    Event,
+    /// `account`, `to`, `actor`.
+    Account,
+    /// `channel`.
+    Channel,
+    /// `category`.
+    Category,
+    /// `profile`: 0 entered, 1 not entered.
+    Profile,
+}
+
+impl NameKind {
+    /// The coded columns.
+    pub fn of_column(c: usize) -> Option<NameKind> {
+        match c {
+            col::EVENT => Some(NameKind::Event),
+            col::ACCOUNT | col::TO | col::ACTOR => Some(NameKind::Account),
+            col::CHANNEL => Some(NameKind::Channel),
+            col::CATEGORY => Some(NameKind::Category),
+            col::PROFILE => Some(NameKind::Profile),
+            _ => None,
+        }
+    }
+
+    /// The code of one cell's text, as the row decoding would read it.
+    fn resolve(self, cell: &str, names: &Names) -> u32 {
+        let t = trim(cell);
+        if t.is_empty() {
+            return CODE_EMPTY;
+        }
+        let id = match self {
+            NameKind::Event => names.event_ix.get(t).map(|&i| i as u32),
+            NameKind::Account => names.account_ix.get(t).map(|a| a.0),
+            NameKind::Channel => names.channel_ix.get(t).map(|c| u32::from(c.0)),
+            NameKind::Category => names.category_ix.get(t).map(|c| c.0),
+            NameKind::Profile => match t {
+                "entered" => Some(0),
+                "not_entered" => Some(1),
+                _ => None,
+            },
+        };
+        id.unwrap_or(CODE_UNRESOLVED)
+    }
+}
+
+/// Distinct views remembered per column and batch; past this, cells resolve one by one (a plain
+/// encoded column of long, all-different names).
+const MEMO_SLOTS: usize = 1024;
+
+impl<'a> Coded<'a> {
+    /// Resolves a batch's text column.
+    pub fn new(text: &'a StrArray, kind: NameKind, names: &Names) -> Coded<'a> {
+        let views = text.views();
+        let mut memo: Vec<(u128, u32)> = vec![(0, CODE_UNRESOLVED); MEMO_SLOTS];
+        let mut used = 0usize;
+        let mut codes = Vec::with_capacity(views.len());
+        // Rows often repeat the row before (a run of one event, one channel): no probe for them.
+        let mut last: Option<(u128, u32)> = None;
+        // The validity is a method of arrow's `Array` trait, reached through polars' `ArrayRef`.
+        let validity = (text as &DynArray).validity();
+        let valid = |i: usize| validity.is_none_or(|v| v.get_bit(i));
+        for (i, view) in views.iter().enumerate() {
+            // A null cell's view is whatever the writer left there: never resolved, never remembered.
+            if !valid(i) {
+                codes.push(CODE_EMPTY);
+                continue;
+            }
+            let key = view.as_u128();
+            let code = match last {
+                Some((k, code)) if k == key => code,
+                _ => {
+                    let slot = memo_slot(key);
+                    match memo[slot] {
+                        // A slot holds a key with its code; CODE_UNRESOLVED marks a free slot.
+                        (k, code) if k == key && code != CODE_UNRESOLVED => code,
+                        (_, CODE_UNRESOLVED) if used < MEMO_SLOTS / 2 => {
+                            let code = kind.resolve(text.value(i), names);
+                            if code != CODE_UNRESOLVED {
+                                memo[slot] = (key, code);
+                                used += 1;
+                            }
+                            code
+                        }
+                        _ => kind.resolve(text.value(i), names),
+                    }
+                }
+            };
+            last = Some((key, code));
+            codes.push(code);
+        }
+        Coded { text, codes }
+    }
+}
+
+impl Coded<'_> {
+    /// Per row: the resolved id, [`CODE_EMPTY`] or [`CODE_UNRESOLVED`].
+    pub fn codes(&self) -> &[u32] {
+        &self.codes
+    }
+}
+
+/// A view's slot in the memo (the view's bytes mixed, then the top bits).
+#[inline]
+fn memo_slot(key: u128) -> usize {
+    let mixed = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mixed >> (64 - MEMO_SLOTS.trailing_zeros())) as usize
 }
 
 /// A row while it is decoded: cells are read from the batch's arrays only when the event needs
@@ -339,6 +500,18 @@ impl<'a> RowView<'a> {
         self.cols[c].cell(self.index)
     }
 
+    /// The resolved code of a coded column's cell (None: read its text).
+    #[inline]
+    fn code(&self, c: usize) -> Option<u32> {
+        self.cols[c].code(self.index)
+    }
+
+    /// A coded cell as an id: Some(None) when empty, None when it must be read as text.
+    #[inline]
+    fn coded<T>(&self, c: usize, id: impl FnOnce(u32) -> T) -> Option<Option<T>> {
+        self.code(c).map(|k| (k != CODE_EMPTY).then(|| id(k)))
+    }
+
     #[inline]
     fn text(&self, c: usize) -> Option<&'a str> {
         match self.cell(c) {
@@ -352,6 +525,9 @@ impl<'a> RowView<'a> {
 
     #[inline]
     fn present(&self, c: usize) -> bool {
+        if let Some(k) = self.code(c) {
+            return k != CODE_EMPTY;
+        }
         if self.cols[c].is_null(self.index) {
             return false;
         }
@@ -403,6 +579,9 @@ impl<'a> RowView<'a> {
     }
 
     fn account(&self, c: usize, names: &Names) -> Result<Option<AccountId>, CellError> {
+        if let Some(a) = self.coded(c, AccountId) {
+            return Ok(a);
+        }
         let Some(s) = self.text(c) else { return Ok(None) };
         match names.account_ix.get(s) {
             Some(a) => Ok(Some(*a)),
@@ -417,6 +596,10 @@ impl<'a> RowView<'a> {
     }
 
     fn channel(&self, names: &Names) -> Result<Option<ChannelId>, CellError> {
+        // A resolved code came from a channel index, which fits u16.
+        if let Some(ch) = self.coded(col::CHANNEL, |k| ChannelId(k as u16)) {
+            return Ok(ch);
+        }
         let Some(s) = self.text(col::CHANNEL) else { return Ok(None) };
         names.channel_ix.get(s).copied().map(Some).ok_or_else(|| {
             (
@@ -427,6 +610,9 @@ impl<'a> RowView<'a> {
     }
 
     fn category(&self, names: &Names) -> Result<Option<CategoryId>, CellError> {
+        if let Some(c) = self.coded(col::CATEGORY, CategoryId) {
+            return Ok(c);
+        }
         let Some(s) = self.text(col::CATEGORY) else { return Ok(None) };
         names.category_ix.get(s).copied().map(Some).ok_or_else(|| {
             let mut known: Vec<&str> = names.categories.iter().map(String::as_str).take(8).collect();
@@ -441,6 +627,10 @@ impl<'a> RowView<'a> {
     }
 
     fn profile(&self) -> Result<Option<ProfileOutcome>, CellError> {
+        let coded = |k| if k == 0 { ProfileOutcome::Entered } else { ProfileOutcome::NotEntered };
+        if let Some(p) = self.coded(col::PROFILE, coded) {
+            return Ok(p);
+        }
         match self.text(col::PROFILE) {
             None => Ok(None),
             Some("entered") => Ok(Some(ProfileOutcome::Entered)),
@@ -502,11 +692,17 @@ pub struct Extra {
 
 /// Decodes one row's event.
 pub fn decode(v: &RowView<'_>, names: &Names) -> Result<(Event, Extra), CellError> {
-    let Some(raw) = v.text(col::EVENT) else {
-        return err(col::EVENT, format!("the event is empty: expected one of {}", EVENT_NAMES.join(", ")));
+    // The event's index (resolved once per distinct cell of the batch, else by one hash lookup);
+    // the match below dispatches on it.
+    let (kind, raw) = match v.code(col::EVENT) {
+        Some(k) if k != CODE_EMPTY => (Some(k as usize), EVENT_NAMES.get(k as usize).copied().unwrap_or_default()),
+        _ => {
+            let Some(raw) = v.text(col::EVENT) else {
+                return err(col::EVENT, format!("the event is empty: expected one of {}", EVENT_NAMES.join(", ")));
+            };
+            (names.event_ix.get(raw).copied(), raw)
+        }
     };
-    // One hash lookup gives the event's index; the match below dispatches on it.
-    let kind = names.event_ix.get(raw).copied();
     let name: &str = kind.map(|i| EVENT_NAMES[i]).unwrap_or(raw);
     let mut extra = Extra::default();
     let room = |what: &str| v.need(col::ROOM, name, what, v.room(col::ROOM));

@@ -125,7 +125,7 @@ impl RoomBits {
 /// The row whose event waits in the queue.
 struct Current {
     row: u64,
-    rejected: Option<String>,
+    rejected: Option<Box<str>>,
     settings_patch: Option<Box<serde_yaml::Value>>,
 }
 
@@ -425,7 +425,7 @@ impl Replay {
         }
         match (outcome, &cur.rejected) {
             (Ok(()), None) => {}
-            (Err(r), Some(rule)) if r.rule == rule.as_str() => {}
+            (Err(r), Some(rule)) if r.rule == &**rule => {}
             // S2: a blocked customer's attempt is rejected as a normal outcome (OPEN-91).
             (Err(r), None) if r.rule == "S2" && effects.iter().any(|e| matches!(e, Effect::BlockedAttempt { .. })) => {}
             (Err(r), _) => self.fail(TraceError::cell(

@@ -8,6 +8,7 @@
 //! The file's header is checked before anything runs, so a missing or misnamed column fails at
 //! once; a bad cell fails at its row, after the rows before it.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead as _, Cursor, Read as _};
 use std::path::Path;
@@ -20,15 +21,22 @@ use polars::prelude::{
 };
 
 use super::Format;
-use super::codec::{Cell, ColData, Names, RowView, decode};
+use super::codec::{Cell, Coded, ColData, NameKind, Names, RowView, decode};
 use super::schema::{COLUMNS, REQUIRED, TraceError, TraceRow, col, is_integer_column};
 use crate::engine::Time;
 
 /// Rows per batch.
 const BATCH_ROWS: usize = 64 * 1024;
 
+/// Rows handed over to the simulation at a time: few enough to be still in the cache when the
+/// simulation takes them, if both threads share one core.
+const HANDOVER_ROWS: usize = 16 * 1024;
+
+/// Rows in file order.
+type Rows = VecDeque<TraceRow>;
+
 enum Msg {
-    Rows(Vec<TraceRow>),
+    Rows(Rows),
     Error(TraceError),
     End,
 }
@@ -36,7 +44,9 @@ enum Msg {
 /// The rows of a trace, in file order.
 pub struct TraceReader {
     rx: Receiver<Msg>,
-    buf: std::vec::IntoIter<TraceRow>,
+    buf: Rows,
+    /// Emptied buffers go back to the reader (no allocation per handover).
+    spare: SyncSender<Rows>,
     done: bool,
     /// The file as named to the user.
     pub file: String,
@@ -50,15 +60,17 @@ impl TraceReader {
         let (format, header) = inspect(path, &file)?;
         let layout = layout(&file, &header)?;
         let (tx, rx) = sync_channel::<Msg>(2);
+        let (spare, spare_rx) = sync_channel::<Rows>(4);
         let decoder = Decoder { file: file.clone(), names, layout, next_row: 1, last_at: None };
         let path = path.to_path_buf();
         std::thread::Builder::new()
             .name("trace-reader".into())
             .spawn(move || {
                 let mut decoder = decoder;
+                let mut out = Handover { tx: &tx, spare: spare_rx };
                 let end = match format {
-                    Format::Parquet => read_parquet(&path, &mut decoder, &tx),
-                    Format::Csv => read_csv(&path, &header, &mut decoder, &tx),
+                    Format::Parquet => read_parquet(&path, &mut decoder, &mut out),
+                    Format::Csv => read_csv(&path, &header, &mut decoder, &mut out),
                 };
                 if let Err(Some(e)) = end {
                     let _ = tx.send(Msg::Error(e));
@@ -67,20 +79,24 @@ impl TraceReader {
                 }
             })
             .map_err(|e| TraceError::file(&file, format!("cannot start the reader: {e}")))?;
-        Ok(TraceReader { rx, buf: Vec::new().into_iter(), done: false, file })
+        Ok(TraceReader { rx, buf: Rows::new(), spare, done: false, file })
     }
 
     /// The next row, or None at the end of the trace.
     pub fn next_row(&mut self) -> Result<Option<TraceRow>, TraceError> {
         loop {
-            if let Some(r) = self.buf.next() {
+            if let Some(r) = self.buf.pop_front() {
                 return Ok(Some(r));
             }
             if self.done {
                 return Ok(None);
             }
             match self.rx.recv() {
-                Ok(Msg::Rows(rows)) => self.buf = rows.into_iter(),
+                Ok(Msg::Rows(rows)) => {
+                    let empty = std::mem::replace(&mut self.buf, rows);
+                    // A full return channel or a finished reader: the buffer is simply dropped.
+                    let _ = self.spare.try_send(empty);
+                }
                 Ok(Msg::End) => self.done = true,
                 Ok(Msg::Error(e)) => {
                     self.done = true;
@@ -98,15 +114,38 @@ impl TraceReader {
 /// How a reading loop ended early: an error to report, or None when the replay hung up.
 type Stop = Option<TraceError>;
 
+/// Where decoded rows go, a few thousand at a time.
+trait RowSink {
+    /// An empty buffer to fill.
+    fn buffer(&mut self) -> Rows;
+    /// Takes a filled buffer.
+    fn take(&mut self, rows: Rows) -> Result<(), Stop>;
+}
+
+/// The channel to the simulation, with the buffers it gives back.
+struct Handover<'a> {
+    tx: &'a SyncSender<Msg>,
+    spare: Receiver<Rows>,
+}
+
+impl RowSink for Handover<'_> {
+    fn buffer(&mut self) -> Rows {
+        self.spare.try_recv().unwrap_or_else(|_| Rows::with_capacity(HANDOVER_ROWS))
+    }
+
+    fn take(&mut self, rows: Rows) -> Result<(), Stop> {
+        self.tx.send(Msg::Rows(rows)).map_err(|_| None)
+    }
+}
+
 /// Decodes a batch and hands it over.
-fn deliver(df: &mut DataFrame, decoder: &mut Decoder, tx: &SyncSender<Msg>) -> Result<(), Stop> {
+fn deliver(df: &mut DataFrame, decoder: &mut Decoder, out: &mut Handover<'_>) -> Result<(), Stop> {
     df.rechunk_mut();
-    let rows = decoder.decode_batch(df).map_err(Some)?;
-    tx.send(Msg::Rows(rows)).map_err(|_| None)
+    decoder.decode_batch(df, out)
 }
 
 /// A Parquet trace, one row group (or a 65,536-row slice of one) at a time.
-fn read_parquet(path: &Path, decoder: &mut Decoder, tx: &SyncSender<Msg>) -> Result<(), Stop> {
+fn read_parquet(path: &Path, decoder: &mut Decoder, out: &mut Handover<'_>) -> Result<(), Stop> {
     let name = decoder.file.clone();
     let file_err = |e: &dyn std::fmt::Display| Some(TraceError::file(&name, format!("cannot read the file: {e}")));
     let file = File::open(path).map_err(|e| file_err(&e))?;
@@ -132,7 +171,7 @@ fn read_parquet(path: &Path, decoder: &mut Decoder, tx: &SyncSender<Msg>) -> Res
                 let at = decoder.next_row;
                 Some(TraceError::file(&decoder.file, format!("cannot read the file at or after row {at}: {e}")))
             })?;
-            deliver(&mut df, decoder, tx)?;
+            deliver(&mut df, decoder, out)?;
             off += len;
         }
     }
@@ -141,7 +180,7 @@ fn read_parquet(path: &Path, decoder: &mut Decoder, tx: &SyncSender<Msg>) -> Res
 
 /// A CSV trace in chunks of whole records (quotes respected), each parsed by polars' CSV reader
 /// with every column read as text (the decoder parses and reports each cell).
-fn read_csv(path: &Path, header: &[String], decoder: &mut Decoder, tx: &SyncSender<Msg>) -> Result<(), Stop> {
+fn read_csv(path: &Path, header: &[String], decoder: &mut Decoder, out: &mut Handover<'_>) -> Result<(), Stop> {
     let schema: Schema = header.iter().map(|n| Field::new(PlSmallStr::from_str(n), DataType::String)).collect();
     let schema = Arc::new(schema);
     let mut chunks = CsvChunks::open(path, header.len(), &decoder.file).map_err(Some)?;
@@ -154,7 +193,7 @@ fn read_csv(path: &Path, header: &[String], decoder: &mut Decoder, tx: &SyncSend
             .into_reader_with_file_handle(Cursor::new(chunk))
             .finish()
             .map_err(|e| Some(TraceError::file(&decoder.file, read_error(&e.to_string(), decoder.next_row))))?;
-        deliver(&mut df, decoder, tx)?;
+        deliver(&mut df, decoder, out)?;
     }
     Ok(())
 }
@@ -339,7 +378,9 @@ struct Decoder {
 }
 
 impl Decoder {
-    fn decode_batch(&mut self, df: &DataFrame) -> Result<Vec<TraceRow>, TraceError> {
+    /// Decodes a batch into `out`, [`HANDOVER_ROWS`] at a time. A bad row stops it: the rows
+    /// decoded since the last handover are not handed over.
+    fn decode_batch(&mut self, df: &DataFrame, out: &mut dyn RowSink) -> Result<(), Stop> {
         let n = df.height();
         let cols = df.columns();
         // Integer columns are cast to Int64 once per batch; text stays borrowed.
@@ -360,14 +401,14 @@ impl Decoder {
                 }
                 DataType::Null => {}
                 dt => {
-                    return Err(TraceError::header(
+                    return Err(Some(TraceError::header(
                         &self.file,
                         name,
                         format!(
                             "the column holds {dt}; expected {}",
                             if is_integer_column(i) || i == col::AT { "whole numbers or text" } else { "text" }
                         ),
-                    ));
+                    )));
                 }
             }
         }
@@ -395,24 +436,32 @@ impl Decoder {
                         .as_materialized_series()
                         .str()
                         .map_err(|e| TraceError::header(&self.file, COLUMNS[i], e.to_string()))?;
-                    ColData::Str(ca.downcast_as_array())
+                    let text = ca.downcast_as_array();
+                    match NameKind::of_column(i) {
+                        Some(kind) => ColData::Coded(Coded::new(text, kind, &self.names)),
+                        None => ColData::Str(text),
+                    }
                 }
                 (2, _, Some(s)) => {
                     let ca = s.i64().map_err(|e| TraceError::header(&self.file, COLUMNS[i], e.to_string()))?;
-                    ColData::Int(ca.downcast_as_array())
+                    ColData::int(ca.downcast_as_array())
                 }
                 _ => ColData::Missing,
             };
             data.push(d);
         }
-        let mut rows = Vec::with_capacity(n);
+        let mut rows = out.buffer();
         for index in 0..n {
             let row = self.next_row;
             self.next_row += 1;
             let view = RowView { cols: &data, index, row, live };
-            rows.push(self.decode_row(&view)?);
+            rows.push_back(self.decode_row(&view).map_err(Some)?);
+            if rows.len() >= HANDOVER_ROWS {
+                out.take(rows)?;
+                rows = out.buffer();
+            }
         }
-        Ok(rows)
+        if rows.is_empty() { Ok(()) } else { out.take(rows) }
     }
     fn decode_row(&mut self, v: &RowView<'_>) -> Result<TraceRow, TraceError> {
         let cell_err = |(c, m): (Option<usize>, String)| match c {
@@ -437,7 +486,7 @@ impl Decoder {
         self.last_at = Some((at, v.row));
         let (event, extra) = decode(v, &self.names).map_err(cell_err)?;
         let rejected = match v.cell(col::REJECTED) {
-            Cell::Str(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Cell::Str(s) if !s.trim().is_empty() => Some(s.trim().into()),
             _ => None,
         };
         let after_timers = match v.cell(col::AFTER_TIMERS) {
@@ -596,13 +645,19 @@ mod tests {
         Event, ProfileOutcome, Role, RoomId, Settings, TimeOfDay, TimeWindow,
     };
 
-    /// Every SIM2 event survives encode → DataFrame (as the recorder writes it) → decode.
-    #[test]
-    fn every_event_survives_the_trace() {
+    /// The quickstart scenario, its engine and the names a trace of it uses.
+    fn quickstart() -> (crate::scenario::Scenario, crate::engine::Engine, Names) {
         let sc = crate::scenario::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/quickstart.yaml")))
             .expect("quickstart loads");
         let engine = crate::engine::Engine::new(sc.engine_config()).expect("engine");
         let names = Names::of(&engine, sc.start());
+        (sc, engine, names)
+    }
+
+    /// Every SIM2 event survives encode → DataFrame (as the recorder writes it) → decode.
+    #[test]
+    fn every_event_survives_the_trace() {
+        let (sc, engine, names) = quickstart();
         let a = |id: &str| engine.account_id(id).unwrap();
         let (r, c) = (RoomId(7), CustomerId(1 << 62));
         let mut settings = Settings::default();
@@ -694,12 +749,43 @@ mod tests {
         let layout = layout("t", &COLUMNS.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
         let mut d = Decoder { file: "t".into(), names: names.clone(), layout, next_row: 1, last_at: None };
         df.rechunk_mut();
-        let rows = d.decode_batch(&df).expect("decodes");
+        let mut sink = Collect(Vec::new());
+        d.decode_batch(&df, &mut sink).expect("decodes");
+        let rows = sink.0;
         for (row, e) in rows.iter().zip(&events) {
             assert_eq!(&row.event, e, "row {}", row.row);
         }
         assert_eq!(rows.len(), events.len());
         assert_eq!(rows[1].at, sc.start() + 1);
+    }
+
+    /// Collects the decoded rows.
+    struct Collect(Vec<TraceRow>);
+
+    impl RowSink for Collect {
+        fn buffer(&mut self) -> Rows {
+            Rows::new()
+        }
+
+        fn take(&mut self, rows: Rows) -> Result<(), Stop> {
+            self.0.extend(rows);
+            Ok(())
+        }
+    }
+
+    /// A coded column gives every row of one name the same id (a repeat hits the memo or the row
+    /// before), marks empty cells, and leaves an unknown name to the row's decoding (which
+    /// reports it).
+    #[test]
+    fn a_coded_column_gives_each_name_its_id_marks_empty_cells_and_leaves_unknown_names_to_the_row() {
+        use super::super::codec::{CODE_EMPTY, CODE_UNRESOLVED};
+        use polars::prelude::{NamedFrom, Series};
+        let (_, _, names) = quickstart();
+        let cells = [Some("kakao"), Some("web"), Some("kakao"), None, Some(" web "), Some("fax"), Some("  ")];
+        let series = Series::new("channel".into(), &cells).rechunk();
+        let text = series.str().expect("text").downcast_as_array();
+        let coded = Coded::new(text, NameKind::Channel, &names);
+        assert_eq!(coded.codes(), &[1, 0, 1, CODE_EMPTY, 0, CODE_UNRESOLVED, CODE_EMPTY]);
     }
 
     #[test]

@@ -145,7 +145,7 @@ pub struct TraceRow {
     /// carries [`OWNER`]: the room's owner when the row is replayed.
     pub event: Event,
     /// The rule with which the engine rejected this input when it was recorded.
-    pub rejected: Option<String>,
+    pub rejected: Option<Box<str>>,
     /// For a row the workload scheduled while the engine's own timers of its instant were
     /// running: how many engine timers ran after the previous row before this one.
     pub after_timers: Option<u32>,
