@@ -97,8 +97,8 @@ fn ranges(chart: &Chart) -> ((f64, f64), (f64, f64)) {
     }
     let pad = ((y1 - y0) * 0.08).max(1e-9);
     // Error bars may reach below 0 (a rate of 0 % ± something); the axis does not when no value does.
-    let nonnegative = chart.lines.iter().flat_map(|l| l.points.iter()).all(|p| !(p.1 < 0.0))
-        && chart.targets.iter().all(|t| !(t.1 < 0.0));
+    let nonnegative = chart.lines.iter().flat_map(|l| l.points.iter()).all(|p| p.1 >= 0.0 || p.1.is_nan())
+        && chart.targets.iter().all(|t| t.1 >= 0.0 || t.1.is_nan());
     let low = if nonnegative { (y0 - pad).max(0.0) } else { y0 - pad };
     ((x0, x1), (low, y1 + pad))
 }

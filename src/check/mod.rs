@@ -420,26 +420,7 @@ fn evaluate_one<S: RoomSink>(
         return out(format!("{q} rooms"), Err("the run never reached this time".into()));
     }
     if let Some(kind) = &e.audit {
-        let k = [
-            AuditKind::BatchReassign,
-            AuditKind::AutoAssign,
-            AuditKind::ManualAssign,
-            AuditKind::Pick,
-            AuditKind::ReclickAssign,
-            AuditKind::Transfer,
-            AuditKind::HoldSet,
-            AuditKind::HoldRelease,
-            AuditKind::Close,
-            AuditKind::Block,
-            AuditKind::Unblock,
-            AuditKind::RequestRejected,
-            AuditKind::SettingsChanged,
-            AuditKind::AccountChanged,
-            AuditKind::DayStatusChanged,
-            AuditKind::HolidayChanged,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == kind);
+        let k = AuditKind::ALL.into_iter().find(|k| k.as_str() == kind);
         let v = k.ok_or(format!("unknown audit kind `{kind}`")).map(|k| {
             let trig = e
                 .trigger

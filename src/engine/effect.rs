@@ -135,6 +135,13 @@ pub enum BatchTrigger {
 }
 
 impl BatchTrigger {
+    /// Every trigger, in declaration order (`index` is the position).
+    pub const ALL: [BatchTrigger; 3] =
+        [BatchTrigger::WorkStart, BatchTrigger::SettingChange, BatchTrigger::AgentAvailable];
+    /// Index into per-trigger arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
     /// Written form.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -183,6 +190,29 @@ pub enum AuditKind {
 }
 
 impl AuditKind {
+    /// Every kind, in declaration order (`index` is the position).
+    pub const ALL: [AuditKind; 16] = [
+        AuditKind::BatchReassign,
+        AuditKind::AutoAssign,
+        AuditKind::ManualAssign,
+        AuditKind::Pick,
+        AuditKind::ReclickAssign,
+        AuditKind::Transfer,
+        AuditKind::HoldSet,
+        AuditKind::HoldRelease,
+        AuditKind::Close,
+        AuditKind::Block,
+        AuditKind::Unblock,
+        AuditKind::RequestRejected,
+        AuditKind::SettingsChanged,
+        AuditKind::AccountChanged,
+        AuditKind::DayStatusChanged,
+        AuditKind::HolidayChanged,
+    ];
+    /// Index into per-kind arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
     /// Written form.
     pub fn as_str(self) -> &'static str {
         match self {

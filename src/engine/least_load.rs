@@ -197,7 +197,7 @@ mod tests {
             if let Some(old) = current[id as usize].take() {
                 reference.remove(&old);
             }
-            if x % 5 == 0 {
+            if x.is_multiple_of(5) {
                 heap.remove(id);
             } else {
                 let k = key(((x >> 8) % 4) as u32, ((x >> 16) % 50) as i64 - 25, id);

@@ -8,9 +8,10 @@ use polars::prelude::*;
 
 use crate::scenario::model::CsvPolicy;
 
+use super::enums::EnumColumn;
 use super::table::TableThread;
 use super::{Labels, ReportError};
-use crate::engine::{AuditEntry, Effect, Engine, Event, Owner, Rejection, Time};
+use crate::engine::{AuditEntry, AuditKind, BatchTrigger, CloseType, Effect, Engine, Event, Owner, Rejection, Time};
 use crate::sim::Observer;
 
 /// Entries buffered before a batch goes to disk.
@@ -51,36 +52,35 @@ impl Observer for AuditTable {
     }
 }
 
-fn owner(l: &Labels, o: Option<Owner>) -> Option<&str> {
-    match o? {
-        Owner::Robot => Some("Robot"),
-        Owner::Account(a) => Some(l.account(a.0)),
-    }
-}
-
-/// The rows of a batch of entries.
+/// The rows of a batch of entries. The text columns are `Enum` columns (`enums.rs`); an owner
+/// is "Robot" or an account id.
 pub fn frame(l: &Labels, rows: &[AuditEntry]) -> PolarsResult<DataFrame> {
+    let kinds = EnumColumn::of(&AuditKind::ALL, AuditKind::index, AuditKind::as_str)?;
+    let accounts = EnumColumn::new(l.accounts.iter().map(|a| a.id.as_str()))?;
+    // Index 0 is Robot, index i + 1 account i.
+    let owners = EnumColumn::new(std::iter::once("Robot").chain(l.accounts.iter().map(|a| a.id.as_str())))?;
+    let triggers = EnumColumn::of(&BatchTrigger::ALL, BatchTrigger::index, BatchTrigger::as_str)?;
+    let close_types = EnumColumn::of(&CloseType::ALL, CloseType::index, CloseType::as_str)?;
+    let codes = |e: &EnumColumn, f: &dyn Fn(&AuditEntry) -> Option<usize>| {
+        rows.iter().map(|r| f(r).map(|i| e.code(i))).collect::<Vec<Option<u32>>>()
+    };
+    let owner = |o: Option<Owner>| {
+        o.map(|o| match o {
+            Owner::Robot => 0,
+            Owner::Account(a) => a.0 as usize + 1,
+        })
+    };
     let cols = vec![
         Column::new("seq".into(), rows.iter().map(|r| r.seq).collect::<Vec<u64>>()),
         Column::new("at".into(), rows.iter().map(|r| r.at).collect::<Vec<i64>>()),
-        Column::new("kind".into(), rows.iter().map(|r| r.kind.as_str()).collect::<Vec<&str>>()),
+        kinds.column("kind", codes(&kinds, &|r| Some(r.kind.index())))?,
         Column::new("room".into(), rows.iter().map(|r| r.room.map(|x| x.0)).collect::<Vec<Option<u64>>>()),
-        // Borrowed names: no allocation per row.
-        Column::new("from".into(), rows.iter().map(|r| owner(l, r.from)).collect::<Vec<Option<&str>>>()),
-        Column::new("to".into(), rows.iter().map(|r| owner(l, r.to)).collect::<Vec<Option<&str>>>()),
-        Column::new(
-            "actor".into(),
-            rows.iter().map(|r| r.actor.map(|a| l.account(a.0))).collect::<Vec<Option<&str>>>(),
-        ),
-        Column::new(
-            "trigger".into(),
-            rows.iter().map(|r| r.trigger.map(|t| t.as_str())).collect::<Vec<Option<&str>>>(),
-        ),
+        owners.column("from", codes(&owners, &|r| owner(r.from)))?,
+        owners.column("to", codes(&owners, &|r| owner(r.to)))?,
+        accounts.column("actor", codes(&accounts, &|r| r.actor.map(|a| a.0 as usize)))?,
+        triggers.column("trigger", codes(&triggers, &|r| r.trigger.map(BatchTrigger::index)))?,
         Column::new("batch".into(), rows.iter().map(|r| r.batch).collect::<Vec<Option<u64>>>()),
-        Column::new(
-            "close_type".into(),
-            rows.iter().map(|r| r.close_type.map(|c| c.as_str())).collect::<Vec<Option<&str>>>(),
-        ),
+        close_types.column("close_type", codes(&close_types, &|r| r.close_type.map(CloseType::index)))?,
     ];
     DataFrame::new(rows.len(), cols)
 }

@@ -14,6 +14,7 @@
 
 pub mod audit;
 pub mod charts;
+pub mod enums;
 pub mod html;
 pub mod latency;
 pub mod observer;

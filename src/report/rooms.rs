@@ -10,9 +10,11 @@ use polars::prelude::*;
 
 use crate::scenario::model::CsvPolicy;
 
+use super::enums::EnumColumn;
 use super::latency::LatencyCounts;
 use super::table::TableThread;
 use super::{Labels, ReportError};
+use crate::engine::{AssignPath, CloseType, RoomState, WaitCode};
 use crate::stats::{RoomRecord, RoomSink};
 
 /// Rooms buffered before a batch goes to disk (one Parquet row group per batch).
@@ -66,33 +68,35 @@ impl RoomSink for RoomTable {
     }
 }
 
-/// The rows of a batch of rooms.
+/// The rows of a batch of rooms. The text columns are `Enum` columns over the scenario's
+/// channels, categories and accounts and the engine's codes (`enums.rs`).
 pub fn frame(l: &Labels, rows: &[RoomRecord]) -> PolarsResult<DataFrame> {
     let opt_time = |f: fn(&RoomRecord) -> Option<i64>| rows.iter().map(f).collect::<Vec<_>>();
+    let channels = EnumColumn::new(l.channels.iter().map(String::as_str))?;
+    let categories = EnumColumn::new(l.categories.iter().map(String::as_str))?;
+    let accounts = EnumColumn::new(l.accounts.iter().map(|a| a.id.as_str()))?;
+    let wait_codes = EnumColumn::of(&WaitCode::ALL, WaitCode::index, WaitCode::as_str)?;
+    let paths = EnumColumn::of(&AssignPath::ALL, AssignPath::index, AssignPath::as_str)?;
+    let close_types = EnumColumn::of(&CloseType::ALL, CloseType::index, CloseType::as_str)?;
+    let states = EnumColumn::of(&RoomState::ALL, RoomState::index, RoomState::as_str)?;
+    let codes = |e: &EnumColumn, f: &dyn Fn(&RoomRecord) -> Option<usize>| {
+        rows.iter().map(|r| f(r).map(|i| e.code(i))).collect::<Vec<Option<u32>>>()
+    };
     let cols = vec![
         Column::new("room".into(), rows.iter().map(|r| r.room).collect::<Vec<u64>>()),
-        Column::new("channel".into(), rows.iter().map(|r| l.channel(r.channel)).collect::<Vec<&str>>()),
-        Column::new("category".into(), rows.iter().map(|r| l.category(r.category)).collect::<Vec<&str>>()),
+        channels.column("channel", codes(&channels, &|r| Some(r.channel as usize)))?,
+        categories.column("category", codes(&categories, &|r| Some(r.category as usize)))?,
         Column::new("created_at".into(), rows.iter().map(|r| r.created_at).collect::<Vec<i64>>()),
         Column::new("request_at".into(), opt_time(|r| r.request_at)),
         Column::new("waiting_since".into(), opt_time(|r| r.waiting_since)),
-        Column::new(
-            "wait_code".into(),
-            rows.iter().map(|r| r.wait_code.map(|c| c.as_str())).collect::<Vec<Option<&str>>>(),
-        ),
+        wait_codes.column("wait_code", codes(&wait_codes, &|r| r.wait_code.map(WaitCode::index)))?,
         Column::new("assigned_at".into(), opt_time(|r| r.assigned_at)),
-        Column::new(
-            "assign_path".into(),
-            rows.iter().map(|r| r.assign_path.map(|p| p.as_str())).collect::<Vec<Option<&str>>>(),
-        ),
+        paths.column("assign_path", codes(&paths, &|r| r.assign_path.map(AssignPath::index)))?,
         Column::new("first_reply_at".into(), opt_time(|r| r.first_reply_at)),
         Column::new("closed_at".into(), opt_time(|r| r.closed_at)),
-        Column::new(
-            "close_type".into(),
-            rows.iter().map(|r| r.close_type.map(|c| c.as_str())).collect::<Vec<Option<&str>>>(),
-        ),
-        Column::new("final_state".into(), rows.iter().map(|r| r.state.as_str()).collect::<Vec<&str>>()),
-        Column::new("owner".into(), rows.iter().map(|r| r.owner.map(|a| l.account(a))).collect::<Vec<Option<&str>>>()),
+        close_types.column("close_type", codes(&close_types, &|r| r.close_type.map(CloseType::index)))?,
+        states.column("final_state", codes(&states, &|r| Some(r.state.index())))?,
+        accounts.column("owner", codes(&accounts, &|r| r.owner.map(|a| a as usize)))?,
         Column::new("censored".into(), rows.iter().map(|r| r.censored).collect::<Vec<bool>>()),
     ];
     DataFrame::new(rows.len(), cols)

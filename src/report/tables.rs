@@ -73,7 +73,11 @@ fn dimensions(labels: &Labels) -> PolarsResult<Vec<Dimension>> {
 /// the tests hold it to.
 pub fn latency_query(rooms_parquet: &Path, labels: &Labels) -> Result<DataFrame, ReportError> {
     let path = PlRefPath::try_from_path(rooms_parquet)?;
-    let rooms = LazyFrame::scan_parquet(path, ScanArgsParquet::default())?.filter(col("request_at").is_not_null());
+    // The text columns are written as Enum (dictionary) columns; the dimensions work on strings.
+    let text = ["channel", "category", "wait_code", "assign_path"].map(|c| col(c).cast(DataType::String));
+    let rooms = LazyFrame::scan_parquet(path, ScanArgsParquet::default())?
+        .with_columns(text)
+        .filter(col("request_at").is_not_null());
     let mut parts = Vec::new();
     for dim in dimensions(labels)? {
         for (metric, end) in LATENCY_METRICS {

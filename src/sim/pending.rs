@@ -269,7 +269,7 @@ mod tests {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            if x % 3 != 0 || reference.is_empty() {
+            if !x.is_multiple_of(3) || reference.is_empty() {
                 let ahead = match x % 10 {
                     0..=2 => 0,                             // the current second
                     3..=6 => (x >> 8) % 600,                // minutes

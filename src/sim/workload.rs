@@ -708,10 +708,10 @@ impl Workload for Generator {
         }
         if self.replayed_customers {
             for e in effects {
-                if let Effect::StateChanged { room, from: None, .. } = *e {
-                    if self.plans.get(&room).is_none() {
-                        self.plans.insert(room, Plan::default());
-                    }
+                if let Effect::StateChanged { room, from: None, .. } = *e
+                    && self.plans.get(&room).is_none()
+                {
+                    self.plans.insert(room, Plan::default());
                 }
             }
         }
