@@ -92,10 +92,10 @@ struct Track {
     fig: AgentFigures,
 }
 
-/// The queue table's column buffers.
+/// The queue table's column buffers. The frame (and the `time` text of each step) is built by
+/// the writer thread, off the simulation's.
 #[derive(Debug, Default)]
-struct QueueBuf {
-    time: Vec<String>,
+pub struct QueueBuf {
     t: Vec<i64>,
     working: Vec<bool>,
     states: [Vec<i64>; 4],
@@ -108,10 +108,11 @@ impl QueueBuf {
         self.t.len()
     }
 
-    fn take_frame(&mut self) -> PolarsResult<DataFrame> {
-        let b = std::mem::take(self);
+    fn into_frame(self) -> PolarsResult<DataFrame> {
+        let b = self;
+        let time: Vec<String> = b.t.iter().map(|&t| format_time(t)).collect();
         let mut cols = vec![
-            Column::new("time".into(), b.time),
+            Column::new("time".into(), time),
             Column::new("t".into(), b.t),
             Column::new("working".into(), b.working),
         ];
@@ -213,7 +214,7 @@ pub struct ReportObserver {
     step_integral: [i64; 4],
     last_t: Time,
     buf: QueueBuf,
-    queue: TableThread<DataFrame>,
+    queue: TableThread<QueueBuf>,
     chart: QueueChart,
     // Accounts.
     tracks: Vec<Track>,
@@ -221,7 +222,6 @@ pub struct ReportObserver {
     /// Heat-map bucket length, seconds.
     pub bucket: i64,
     n_buckets: usize,
-    error: Option<ReportError>,
 }
 
 /// What the observer produced.
@@ -261,20 +261,13 @@ impl ReportObserver {
             step_integral: [0; 4],
             last_t: from,
             buf: QueueBuf::default(),
-            queue: TableThread::spawn(dir, "queue", csv, Ok)?,
+            queue: TableThread::spawn(dir, "queue", csv, QueueBuf::into_frame)?,
             chart: QueueChart::new(from, end, step),
             tracks: Vec::new(),
             touched: Vec::new(),
             bucket,
             n_buckets: ((window + bucket - 1) / bucket) as usize,
-            error: None,
         })
-    }
-
-    fn fail(&mut self, e: ReportError) {
-        if self.error.is_none() {
-            self.error = Some(e);
-        }
     }
 
     // ----- queue -----
@@ -320,7 +313,6 @@ impl ReportObserver {
         let (snap, codes) = self.step_snapshot.unwrap_or((self.states, self.by_code));
         let len = (step_end - self.step_start) as f64;
         let b = &mut self.buf;
-        b.time.push(format_time(self.step_start));
         b.t.push(self.step_start);
         let working = engine.calendar().is_working(self.step_start);
         b.working.push(working);
@@ -346,10 +338,7 @@ impl ReportObserver {
     }
 
     fn flush_queue(&mut self) {
-        match self.buf.take_frame() {
-            Ok(df) => self.queue.send(df),
-            Err(e) => self.fail(e.into()),
-        }
+        self.queue.send(std::mem::take(&mut self.buf));
     }
 
     // ----- accounts -----
@@ -468,11 +457,7 @@ impl ReportObserver {
     /// Ends the run: closes the last steps, integrates every account to the horizon and
     /// finishes the queue files.
     pub fn into_output(mut self) -> Result<ObserverOutput, ReportError> {
-        if let Some(e) = self.error.take() {
-            return Err(e);
-        }
-        let last = self.buf.take_frame()?;
-        let queue_rows = self.queue.finish(last)?;
+        let queue_rows = self.queue.finish(std::mem::take(&mut self.buf))?;
         Ok(ObserverOutput {
             queue_rows,
             agents: self.tracks.into_iter().map(|t| t.fig).collect(),
