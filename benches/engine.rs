@@ -11,6 +11,8 @@
 
 use std::hint::black_box;
 
+mod common;
+
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 
 use consult_sim::engine::calendar::{DayHours, WorkingHours};
@@ -122,18 +124,9 @@ fn batch_drain(c: &mut Criterion) {
     group.finish();
 }
 
-/// Criterion draws its HTML report's plots with plotters, which finds no system font on a bare
-/// machine: it gets the font the reports embed.
-fn config() -> Criterion {
-    if let Err(e) = consult_sim::report::charts::register_fonts() {
-        eprintln!("benchmark plots: {e}");
-    }
-    Criterion::default()
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = common::config();
     targets = connection_decision, batch_drain
 }
 criterion_main!(benches);

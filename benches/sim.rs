@@ -11,6 +11,8 @@ use consult_sim::engine::{Event, RoomId};
 use consult_sim::run::{RunSettings, run};
 use consult_sim::scenario;
 use consult_sim::sim::EventQueue;
+mod common;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn measuring() -> bool {
@@ -63,18 +65,9 @@ fn mmc(c: &mut Criterion) {
     }
 }
 
-/// Criterion draws its HTML report's plots with plotters, which finds no system font on a bare
-/// machine: it gets the font the reports embed.
-fn config() -> Criterion {
-    if let Err(e) = consult_sim::report::charts::register_fonts() {
-        eprintln!("benchmark plots: {e}");
-    }
-    Criterion::default()
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = common::config();
     targets = event_queue, mmc
 }
 criterion_main!(benches);

@@ -15,6 +15,7 @@ pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod engine;
+pub mod parquet;
 pub mod replay;
 pub mod report;
 pub mod run;

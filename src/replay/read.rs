@@ -16,8 +16,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use polars::prelude::{
-    CsvReadOptions, DataFrame, DataType, Field, LazyFrame, ParallelStrategy, ParquetReader, PlRefPath, PlSmallStr,
-    ScanArgsParquet, Schema, SerReader,
+    CsvReadOptions, DataFrame, DataType, Field, LazyFrame, PlRefPath, PlSmallStr, ScanArgsParquet, Schema, SerReader,
 };
 
 use super::Format;
@@ -149,33 +148,18 @@ fn read_parquet(path: &Path, decoder: &mut Decoder, out: &mut Handover<'_>) -> R
     let name = decoder.file.clone();
     let file_err = |e: &dyn std::fmt::Display| Some(TraceError::file(&name, format!("cannot read the file: {e}")));
     let file = File::open(path).map_err(|e| file_err(&e))?;
-    let clone = || file.try_clone().map_err(|e| file_err(&e));
-    let md = ParquetReader::new(clone()?).get_metadata().map_err(|e| file_err(&e))?.clone();
-    // A one-row-group copy of the metadata makes the reader touch that row group only.
-    let mut template = (*md).clone();
-    template.row_groups = Vec::new();
-    for rg in &md.row_groups {
-        let n = rg.num_rows();
-        let mut one = template.clone();
-        one.row_groups.push(rg.clone());
-        one.num_rows = n;
-        one.max_row_group_height = n;
-        let one = Arc::new(one);
-        let mut off = 0;
-        while off < n {
-            let len = BATCH_ROWS.min(n - off);
-            let mut reader =
-                ParquetReader::new(clone()?).with_slice(Some((off, len))).read_parallel(ParallelStrategy::None);
-            reader.set_metadata(one.clone());
-            let mut df = reader.finish().map_err(|e| {
+    crate::parquet::for_each_slice(
+        &file,
+        BATCH_ROWS,
+        |e| file_err(&e),
+        |slice| {
+            let mut df = slice.map_err(|e| {
                 let at = decoder.next_row;
                 Some(TraceError::file(&decoder.file, format!("cannot read the file at or after row {at}: {e}")))
             })?;
-            deliver(&mut df, decoder, out)?;
-            off += len;
-        }
-    }
-    Ok(())
+            deliver(&mut df, decoder, out)
+        },
+    )
 }
 
 /// A CSV trace in chunks of whole records (quotes respected), each parsed by polars' CSV reader

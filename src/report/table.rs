@@ -112,23 +112,13 @@ impl BatchedTable {
     fn csv_from_parquet(&self) -> Result<(), ReportError> {
         let pq = self.dir.join(format!("{}.parquet", self.name));
         let open = || File::open(&pq).map_err(|e| ReportError::io(&pq, e));
-        let md = ParquetReader::new(open()?).get_metadata()?.clone();
-        // A one-row-group copy of the metadata makes the reader touch that row group only.
-        let mut template = (*md).clone();
-        template.row_groups = Vec::new();
         let empty = ParquetReader::new(open()?).with_slice(Some((0, 0))).finish()?;
         let mut csv = csv_writer(create(&self.csv_path())?).batched(empty.schema())?;
-        for rg in &md.row_groups {
-            let mut one = template.clone();
-            one.row_groups.push(rg.clone());
-            one.num_rows = rg.num_rows();
-            one.max_row_group_height = rg.num_rows();
-            let mut reader = ParquetReader::new(open()?).read_parallel(ParallelStrategy::None);
-            reader.set_metadata(std::sync::Arc::new(one));
-            let mut df = reader.finish()?;
+        crate::parquet::for_each_slice(&open()?, usize::MAX, ReportError::from, |slice| {
+            let mut df = slice?;
             df.rechunk_mut();
-            csv.write_batch(&df)?;
-        }
+            Ok(csv.write_batch(&df)?)
+        })?;
         csv.finish()?;
         Ok(())
     }
